@@ -1,0 +1,281 @@
+//! The Confluent Schema Registry REST API: request and response bodies and error codes, defined
+//! once for the origin, the edge and the npm package.
+//!
+//! Shapes follow Confluent's: camelCase keys, `schemaType` omitted for AVRO, `references` omitted
+//! when empty. Fields the registry does not interpret (`metadata`, `ruleSet`, and any other) are
+//! kept and returned, never rejected.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::schema::{SchemaReference, SchemaType};
+
+/// The error body: exactly `{"error_code": N, "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error_code: u32,
+    pub message: String,
+}
+
+/// Confluent's error codes. The HTTP status is the code's first three digits (except 409 and
+/// the 5-digit 50x codes, which are their own).
+pub mod codes {
+    pub const UNAUTHORIZED: u32 = 40101;
+    pub const FORBIDDEN: u32 = 40301;
+    pub const NOT_FOUND: u32 = 404;
+    pub const SUBJECT_NOT_FOUND: u32 = 40401;
+    pub const VERSION_NOT_FOUND: u32 = 40402;
+    pub const SCHEMA_NOT_FOUND: u32 = 40403;
+    pub const SUBJECT_SOFT_DELETED: u32 = 40404;
+    pub const SUBJECT_NOT_SOFT_DELETED: u32 = 40405;
+    pub const VERSION_SOFT_DELETED: u32 = 40406;
+    pub const VERSION_NOT_SOFT_DELETED: u32 = 40407;
+    pub const SUBJECT_COMPATIBILITY_NOT_CONFIGURED: u32 = 40408;
+    pub const SUBJECT_MODE_NOT_CONFIGURED: u32 = 40409;
+    pub const INCOMPATIBLE_SCHEMA: u32 = 409;
+    pub const PAYLOAD_TOO_LARGE: u32 = 41301;
+    pub const UNSUPPORTED_MEDIA_TYPE: u32 = 41501;
+    pub const UNPROCESSABLE: u32 = 422;
+    pub const INVALID_SCHEMA: u32 = 42201;
+    pub const INVALID_VERSION: u32 = 42202;
+    pub const INVALID_COMPATIBILITY_LEVEL: u32 = 42203;
+    pub const INVALID_MODE: u32 = 42204;
+    pub const OPERATION_NOT_PERMITTED: u32 = 42205;
+    pub const REFERENCE_EXISTS: u32 = 42206;
+    pub const ID_CONFLICT: u32 = 42207;
+    pub const INVALID_SUBJECT: u32 = 42208;
+    pub const SCHEMA_TOO_LARGE: u32 = 42209;
+    pub const NESTING_TOO_DEEP: u32 = 42210;
+    pub const RATE_LIMITED: u32 = 42901;
+    pub const INTERNAL: u32 = 50001;
+    pub const STORE_ERROR: u32 = 50001;
+    pub const TIMEOUT: u32 = 50002;
+    pub const FORWARDING: u32 = 50003;
+    pub const UNAVAILABLE: u32 = 50301;
+
+    /// The HTTP status for an error code.
+    pub fn http_status(code: u32) -> u16 {
+        match code {
+            100..=599 => code as u16,
+            10_000..=59_999 => (code / 100) as u16,
+            _ => 500,
+        }
+    }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_avro(t: &SchemaType) -> bool {
+    *t == SchemaType::Avro
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `POST /subjects/{s}/versions` and `POST /subjects/{s}` (lookup) body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterSchemaRequest {
+    pub schema: String,
+    #[serde(default)]
+    pub schema_type: Option<String>,
+    #[serde(default)]
+    pub references: Vec<SchemaReference>,
+    /// Only in IMPORT mode: the id to register the schema under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Only in IMPORT mode: the version to register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<Value>,
+    /// Any other field, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `POST /subjects/{s}/versions` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterSchemaResponse {
+    pub id: i64,
+    pub version: i32,
+    #[serde(default, skip_serializing_if = "is_avro")]
+    pub schema_type: SchemaType,
+    pub schema: String,
+}
+
+/// `GET /schemas/ids/{id}` response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaById {
+    #[serde(default, skip_serializing_if = "is_avro")]
+    pub schema_type: SchemaType,
+    pub schema: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<SchemaReference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<Value>,
+}
+
+/// `GET /subjects/{s}/versions/{v}`, lookup and `GET /schemas` item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectVersion {
+    pub subject: String,
+    pub version: i32,
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "is_avro")]
+    pub schema_type: SchemaType,
+    pub schema: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<SchemaReference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<Value>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deleted: bool,
+}
+
+/// `GET /schemas/ids/{id}/versions` item and `GET .../referencedby` pairs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectVersionPair {
+    pub subject: String,
+    pub version: i32,
+}
+
+/// `GET /config` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigResponse {
+    pub compatibility_level: String,
+}
+
+/// `PUT /config` body and response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigUpdate {
+    pub compatibility: String,
+}
+
+/// `GET/PUT /mode` body and response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModeBody {
+    pub mode: String,
+}
+
+/// `POST /compatibility/...` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompatibilityResponse {
+    pub is_compatible: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<String>>,
+}
+
+/// `POST .../validate` response: one result per payload, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidateResponse {
+    pub results: Vec<ValidateResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidateResult {
+    pub valid: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::validate::ValidationIssue>,
+}
+
+/// The payloads of a validate request: `{"payloads": [...]}` for a batch, anything else is one.
+pub fn validate_payloads(body: Value) -> Vec<Value> {
+    match body {
+        Value::Object(mut obj)
+            if obj.len() == 1 && matches!(obj.get("payloads"), Some(Value::Array(_))) =>
+        {
+            match obj.remove("payloads") {
+                Some(Value::Array(items)) => items,
+                _ => unreachable!("checked above"),
+            }
+        }
+        other => vec![other],
+    }
+}
+
+/// Registry modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Mode {
+    #[default]
+    Readwrite,
+    Readonly,
+    ReadonlyOverride,
+    Import,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Readwrite => "READWRITE",
+            Self::Readonly => "READONLY",
+            Self::ReadonlyOverride => "READONLY_OVERRIDE",
+            Self::Import => "IMPORT",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Readwrite,
+            Self::Readonly,
+            Self::ReadonlyOverride,
+            Self::Import,
+        ]
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_fields_are_kept() {
+        let body = json!({"schema": "\"int\"", "metadata": {"tags": {"a": ["b"]}}, "future": 1});
+        let req: RegisterSchemaRequest = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(req.extra.get("future"), Some(&json!(1)));
+        assert_eq!(serde_json::to_value(&req).unwrap()["future"], 1);
+        assert_eq!(req.metadata, Some(json!({"tags": {"a": ["b"]}})));
+    }
+
+    #[test]
+    fn avro_type_is_omitted_like_confluent() {
+        let body = SchemaById {
+            schema_type: SchemaType::Avro,
+            schema: "\"int\"".into(),
+            references: vec![],
+            metadata: None,
+            rule_set: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"schema":"\"int\""}"#
+        );
+        assert_eq!(codes::http_status(codes::SUBJECT_NOT_FOUND), 404);
+        assert_eq!(codes::http_status(codes::INCOMPATIBLE_SCHEMA), 409);
+        assert_eq!(codes::http_status(codes::TIMEOUT), 500);
+    }
+
+    #[test]
+    fn payload_batches() {
+        assert_eq!(
+            validate_payloads(json!({"payloads": [1, 2]})),
+            vec![json!(1), json!(2)]
+        );
+        assert_eq!(validate_payloads(json!({"a": 1})), vec![json!({"a": 1})]);
+    }
+}

@@ -1,0 +1,100 @@
+//! Avro binary encoding and decoding with writer -> reader schema resolution, through
+//! `apache-avro`. Data is given and returned as plain JSON values (a union's value bare, bytes as
+//! arrays of numbers).
+
+use serde_json::Value as Json;
+
+use apache_avro::Schema;
+use apache_avro::types::Value;
+
+use crate::error::SchemaError;
+
+/// Why a datum could not be encoded or decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CodecError {
+    #[error("invalid schema: {0}")]
+    Schema(String),
+    #[error("the datum does not fit the writer schema: {0}")]
+    Encode(String),
+    #[error("cannot read the data with the reader schema: {0}")]
+    Decode(String),
+}
+
+impl From<CodecError> for SchemaError {
+    fn from(e: CodecError) -> Self {
+        SchemaError::new(e.to_string(), "")
+    }
+}
+
+/// A writer schema, and optionally a reader schema, ready to encode and decode.
+#[derive(Debug, Clone)]
+pub struct AvroCodec {
+    writer: Schema,
+    reader: Option<Schema>,
+}
+
+impl AvroCodec {
+    /// # Errors
+    /// [`CodecError::Schema`] when either text is not a schema `apache-avro` accepts.
+    pub fn new(writer: &str, reader: Option<&str>) -> Result<Self, CodecError> {
+        let parse = |t: &str| Schema::parse_str(t).map_err(|e| CodecError::Schema(e.to_string()));
+        Ok(Self {
+            writer: parse(writer)?,
+            reader: reader.map(parse).transpose()?,
+        })
+    }
+
+    /// Encodes `datum` with the writer schema.
+    pub fn encode(&self, datum: &Json) -> Result<Vec<u8>, CodecError> {
+        let value = Value::try_from(datum.clone())
+            .and_then(|v| v.resolve(&self.writer))
+            .map_err(|e| CodecError::Encode(e.to_string()))?;
+        apache_avro::writer::datum::GenericDatumWriter::builder(&self.writer)
+            .build()
+            .and_then(|w| w.write_value_to_vec(value))
+            .map_err(|e| CodecError::Encode(e.to_string()))
+    }
+
+    /// Decodes `bytes` written with the writer schema, resolved to the reader schema if there is one.
+    pub fn decode(&self, mut bytes: &[u8]) -> Result<Json, CodecError> {
+        let reader = apache_avro::reader::datum::GenericDatumReader::builder(&self.writer)
+            .maybe_reader_schema(self.reader.as_ref())
+            .build()
+            .map_err(|e| CodecError::Decode(e.to_string()))?;
+        let value = reader
+            .read_value(&mut bytes)
+            .map_err(|e| CodecError::Decode(e.to_string()))?;
+        to_json(value)
+    }
+}
+
+fn to_json(value: Value) -> Result<Json, CodecError> {
+    let value = match value {
+        Value::Union(_, inner) => *inner,
+        Value::Enum(_, symbol) => Value::String(symbol),
+        Value::Record(fields) => {
+            let mut obj = serde_json::Map::new();
+            for (name, v) in fields {
+                obj.insert(name, to_json(v)?);
+            }
+            return Ok(Json::Object(obj));
+        }
+        Value::Array(items) => {
+            return items
+                .into_iter()
+                .map(to_json)
+                .collect::<Result<_, _>>()
+                .map(Json::Array);
+        }
+        Value::Map(map) => {
+            let mut obj = serde_json::Map::new();
+            for (k, v) in map {
+                obj.insert(k, to_json(v)?);
+            }
+            return Ok(Json::Object(obj));
+        }
+        other => other,
+    };
+    Json::try_from(value).map_err(|e| CodecError::Decode(e.to_string()))
+}

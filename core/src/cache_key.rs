@@ -1,0 +1,153 @@
+//! The cache-key scheme shared by the origin's in-process cache, the edge's KV store and the
+//! invalidation messages: one key per cacheable response, and which keys a write touches.
+//!
+//! Subject names may hold any character, so they are percent-encoded inside keys.
+
+use std::fmt;
+
+/// A cacheable resource.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CacheKey {
+    /// `GET /schemas/ids/{id}`: immutable.
+    SchemaById(i64),
+    /// `GET /schemas/ids/{id}/subjects` and `/versions`: grow when the schema is registered
+    /// under another subject.
+    SchemaUsage(i64),
+    /// `GET /subjects/{s}/versions/{v}` for a number: immutable until deleted.
+    SubjectVersion(String, i32),
+    /// `GET /subjects/{s}/versions/latest`.
+    Latest(String),
+    /// `GET /subjects/{s}/versions`.
+    Versions(String),
+    /// `GET /subjects`.
+    Subjects,
+    /// `GET /config` (`None`) or `/config/{s}`.
+    Config(Option<String>),
+    /// `GET /mode` or `/mode/{s}`.
+    Mode(Option<String>),
+}
+
+impl CacheKey {
+    /// Whether the resource never changes once it exists (it may still be deleted).
+    pub fn is_immutable(&self) -> bool {
+        matches!(self, Self::SchemaById(_) | Self::SubjectVersion(..))
+    }
+
+    /// Parses a key written by [`fmt::Display`].
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.splitn(3, '/');
+        let kind = parts.next()?;
+        let a = parts.next();
+        let b = parts.next();
+        Some(match (kind, a, b) {
+            ("id", Some(id), None) => Self::SchemaById(id.parse().ok()?),
+            ("id-usage", Some(id), None) => Self::SchemaUsage(id.parse().ok()?),
+            ("sv", Some(subject), Some(v)) => {
+                Self::SubjectVersion(decode(subject)?, v.parse().ok()?)
+            }
+            ("latest", Some(subject), None) => Self::Latest(decode(subject)?),
+            ("versions", Some(subject), None) => Self::Versions(decode(subject)?),
+            ("subjects", None, None) => Self::Subjects,
+            ("config", None, None) => Self::Config(None),
+            ("config", Some(subject), None) => Self::Config(Some(decode(subject)?)),
+            ("mode", None, None) => Self::Mode(None),
+            ("mode", Some(subject), None) => Self::Mode(Some(decode(subject)?)),
+            _ => return None,
+        })
+    }
+
+    /// The keys a registration of `id` as `subject`/`version` makes stale.
+    pub fn touched_by_register(subject: &str, id: i64) -> Vec<CacheKey> {
+        vec![
+            Self::Latest(subject.to_owned()),
+            Self::Versions(subject.to_owned()),
+            Self::Subjects,
+            Self::SchemaUsage(id),
+        ]
+    }
+
+    /// The keys a delete of `subject` (one version, or all when `version` is `None`) makes stale.
+    pub fn touched_by_delete(subject: &str, version: Option<i32>, ids: &[i64]) -> Vec<CacheKey> {
+        let mut keys = vec![
+            Self::Latest(subject.to_owned()),
+            Self::Versions(subject.to_owned()),
+            Self::Subjects,
+        ];
+        if let Some(v) = version {
+            keys.push(Self::SubjectVersion(subject.to_owned(), v));
+        }
+        keys.extend(ids.iter().map(|id| Self::SchemaUsage(*id)));
+        keys
+    }
+}
+
+impl fmt::Display for CacheKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SchemaById(id) => write!(f, "id/{id}"),
+            Self::SchemaUsage(id) => write!(f, "id-usage/{id}"),
+            Self::SubjectVersion(s, v) => write!(f, "sv/{}/{v}", encode(s)),
+            Self::Latest(s) => write!(f, "latest/{}", encode(s)),
+            Self::Versions(s) => write!(f, "versions/{}", encode(s)),
+            Self::Subjects => f.write_str("subjects"),
+            Self::Config(None) => f.write_str("config"),
+            Self::Config(Some(s)) => write!(f, "config/{}", encode(s)),
+            Self::Mode(None) => f.write_str("mode"),
+            Self::Mode(Some(s)) => write!(f, "mode/{}", encode(s)),
+        }
+    }
+}
+
+#[allow(clippy::format_push_string)] // two hex digits; a Write impl would not be clearer
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_any_subject() {
+        for key in [
+            CacheKey::SchemaById(7),
+            CacheKey::SubjectVersion("a/b c%-value".into(), 3),
+            CacheKey::Latest("ünï".into()),
+            CacheKey::Config(None),
+            CacheKey::Config(Some("x".into())),
+            CacheKey::Subjects,
+        ] {
+            assert_eq!(
+                CacheKey::parse(&key.to_string()),
+                Some(key.clone()),
+                "{key}"
+            );
+        }
+        assert_eq!(CacheKey::parse("sv/x/notanumber"), None);
+    }
+}

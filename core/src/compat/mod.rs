@@ -1,0 +1,188 @@
+//! Compatibility between schema versions: the seven Confluent levels over a reader/writer check
+//! for each schema type.
+//!
+//! BACKWARD: the new schema reads data written with the latest (FORWARD: the other way round,
+//! FULL: both); the transitive levels check every existing version, newest first, and, as
+//! Confluent does, stop at the first version that fails. Every incompatibility found against
+//! that version is returned with a kind, a JSON-pointer location and a readable message.
+
+pub mod avro;
+pub mod json;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::SchemaError;
+use crate::schema::{ParsedSchema, Schema};
+
+/// The Confluent compatibility levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CompatibilityLevel {
+    None,
+    #[default]
+    Backward,
+    BackwardTransitive,
+    Forward,
+    ForwardTransitive,
+    Full,
+    FullTransitive,
+}
+
+impl CompatibilityLevel {
+    pub const ALL: [Self; 7] = [
+        Self::None,
+        Self::Backward,
+        Self::BackwardTransitive,
+        Self::Forward,
+        Self::ForwardTransitive,
+        Self::Full,
+        Self::FullTransitive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::Backward => "BACKWARD",
+            Self::BackwardTransitive => "BACKWARD_TRANSITIVE",
+            Self::Forward => "FORWARD",
+            Self::ForwardTransitive => "FORWARD_TRANSITIVE",
+            Self::Full => "FULL",
+            Self::FullTransitive => "FULL_TRANSITIVE",
+        }
+    }
+
+    fn is_transitive(self) -> bool {
+        matches!(
+            self,
+            Self::BackwardTransitive | Self::ForwardTransitive | Self::FullTransitive
+        )
+    }
+
+    fn checks_backward(self) -> bool {
+        matches!(
+            self,
+            Self::Backward | Self::BackwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+
+    fn checks_forward(self) -> bool {
+        matches!(
+            self,
+            Self::Forward | Self::ForwardTransitive | Self::Full | Self::FullTransitive
+        )
+    }
+}
+
+impl fmt::Display for CompatibilityLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CompatibilityLevel {
+    type Err = SchemaError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| SchemaError::new(format!("unknown compatibility level \"{s}\""), ""))
+    }
+}
+
+/// One reason a reader cannot read a writer's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incompatibility {
+    /// The kind, e.g. `READER_FIELD_MISSING_DEFAULT_VALUE` (Avro) or `type_changed` (JSON).
+    pub kind: String,
+    /// JSON pointer into the reader schema.
+    pub location: String,
+    pub message: String,
+}
+
+/// The verdict of a compatibility check.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CompatibilityReport {
+    pub compatible: bool,
+    pub incompatibilities: Vec<Incompatibility>,
+    /// Index in `existing` of the version that failed, if any.
+    pub failed_version_index: Option<usize>,
+}
+
+impl CompatibilityReport {
+    /// The readable messages, one per incompatibility (the REST API's `messages`).
+    pub fn messages(&self) -> Vec<String> {
+        self.incompatibilities
+            .iter()
+            .map(|i| i.message.clone())
+            .collect()
+    }
+}
+
+/// What keeps `reader` from reading data written with `writer` (empty when it can).
+pub fn reader_writer(reader: &Schema, writer: &Schema) -> Vec<Incompatibility> {
+    match (&reader.parsed, &writer.parsed) {
+        (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::check(r, w),
+        (ParsedSchema::Json(r, rr), ParsedSchema::Json(w, wr)) => {
+            json::check(&r.value, rr, &w.value, wr)
+        }
+        _ => vec![Incompatibility {
+            kind: "SCHEMA_TYPE_CHANGED".into(),
+            location: "/".into(),
+            message: format!(
+                "schema type changed from {} to {}",
+                writer.schema_type, reader.schema_type
+            ),
+        }],
+    }
+}
+
+/// Checks `new` against `existing` (oldest first) at `level`.
+///
+/// # Examples
+/// ```
+/// use registry_core::{Schema, SchemaType, ParseOptions, CompatibilityLevel, compat};
+/// let parse = |t: &str| Schema::parse(SchemaType::Avro, t, &[], ParseOptions::default()).unwrap();
+/// let v1 = parse(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
+/// let v2 = parse(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}"#);
+/// let report = compat::check(CompatibilityLevel::Backward, &v2, &[&v1]);
+/// assert!(!report.compatible);
+/// assert_eq!(report.incompatibilities[0].kind, "READER_FIELD_MISSING_DEFAULT_VALUE");
+/// assert!(compat::check(CompatibilityLevel::Forward, &v2, &[&v1]).compatible);
+/// ```
+pub fn check(level: CompatibilityLevel, new: &Schema, existing: &[&Schema]) -> CompatibilityReport {
+    if level == CompatibilityLevel::None || existing.is_empty() {
+        return CompatibilityReport {
+            compatible: true,
+            ..CompatibilityReport::default()
+        };
+    }
+    let take = if level.is_transitive() {
+        existing.len()
+    } else {
+        1
+    };
+    for (index, old) in existing.iter().enumerate().rev().take(take) {
+        let mut found = Vec::new();
+        if level.checks_backward() {
+            found.extend(reader_writer(new, old));
+        }
+        if level.checks_forward() {
+            found.extend(reader_writer(old, new));
+        }
+        if !found.is_empty() {
+            return CompatibilityReport {
+                compatible: false,
+                incompatibilities: found,
+                failed_version_index: Some(index),
+            };
+        }
+    }
+    CompatibilityReport {
+        compatible: true,
+        ..CompatibilityReport::default()
+    }
+}

@@ -1,0 +1,137 @@
+//! Invalidation messages from the origin to every edge, signed with HMAC-SHA256.
+//!
+//! The origin sends `POST /_registry/invalidate` with the batch as the body and two headers:
+//! [`TIMESTAMP_HEADER`] (Unix seconds) and [`SIGNATURE_HEADER`] (hex HMAC-SHA256 over
+//! `"{timestamp}.{body}"`). The edge rejects a bad signature, a timestamp more than
+//! [`MAX_SKEW_SECS`] away from its clock, and a batch `nonce` it has seen (a replay). Each
+//! delivery attempt has a fresh nonce, so retries are accepted and applied idempotently by `seq`.
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+pub const TIMESTAMP_HEADER: &str = "x-registry-timestamp";
+pub const SIGNATURE_HEADER: &str = "x-registry-signature";
+/// How far a message's timestamp may be from the receiver's clock.
+pub const MAX_SKEW_SECS: i64 = 300;
+
+/// What happened, as an event of the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Register,
+    SoftDeleteVersion,
+    DeleteVersion,
+    SoftDeleteSubject,
+    DeleteSubject,
+    Config,
+    Mode,
+    KeyAdmin,
+}
+
+/// One change, with the cache keys it makes stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvalidationEvent {
+    pub seq: i64,
+    pub kind: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Keys in the [`crate::cache_key::CacheKey`] scheme.
+    pub keys: Vec<String>,
+}
+
+/// A batch of events, in `seq` order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvalidationBatch {
+    /// Unique per delivery attempt: a repeated nonce is a replay.
+    pub nonce: String,
+    pub events: Vec<InvalidationEvent>,
+}
+
+impl InvalidationBatch {
+    pub fn max_seq(&self) -> Option<i64> {
+        self.events.iter().map(|e| e.seq).max()
+    }
+}
+
+/// Why a message was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("missing or malformed signature headers")]
+    Malformed,
+    #[error("bad signature")]
+    BadSignature,
+    #[error("timestamp outside the allowed window")]
+    Stale,
+}
+
+fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac
+}
+
+/// The hex signature of `body` sent at `timestamp`.
+pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    hex::encode(mac(secret, timestamp, body).finalize().into_bytes())
+}
+
+/// Checks a signature (in constant time) and the timestamp against `now` (Unix seconds).
+pub fn verify(
+    secret: &[u8],
+    timestamp: &str,
+    body: &[u8],
+    signature: &str,
+    now: i64,
+) -> Result<(), VerifyError> {
+    let ts: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| VerifyError::Malformed)?;
+    let sig = hex::decode(signature.trim()).map_err(|_| VerifyError::Malformed)?;
+    mac(secret, ts, body)
+        .verify_slice(&sig)
+        .map_err(|_| VerifyError::BadSignature)?;
+    if (now - ts).abs() > MAX_SKEW_SECS {
+        return Err(VerifyError::Stale);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_and_verify() {
+        let body = br#"{"nonce":"n","events":[]}"#;
+        let sig = sign(b"secret", 1000, body);
+        assert_eq!(verify(b"secret", "1000", body, &sig, 1100), Ok(()));
+        assert_eq!(
+            verify(b"other", "1000", body, &sig, 1100),
+            Err(VerifyError::BadSignature)
+        );
+        assert_eq!(
+            verify(b"secret", "1001", body, &sig, 1100),
+            Err(VerifyError::BadSignature)
+        );
+        assert_eq!(
+            verify(b"secret", "1000", b"{}", &sig, 1100),
+            Err(VerifyError::BadSignature)
+        );
+        assert_eq!(
+            verify(b"secret", "1000", body, &sig, 1000 + MAX_SKEW_SECS + 1),
+            Err(VerifyError::Stale)
+        );
+        assert_eq!(
+            verify(b"secret", "x", body, &sig, 1000),
+            Err(VerifyError::Malformed)
+        );
+    }
+}
