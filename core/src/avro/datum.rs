@@ -225,10 +225,17 @@ impl Checker<'_, '_> {
                     );
                 };
                 let mut ok = true;
+                let mut present = 0;
                 for (i, field) in fields.iter().enumerate() {
-                    let fsp = format!("{sp}/fields/{i}/type");
+                    // Schema paths are only built when errors are collected.
+                    let fsp = if self.issues.is_some() {
+                        format!("{sp}/fields/{i}/type")
+                    } else {
+                        String::new()
+                    };
                     match obj.get(&field.name) {
                         Some(value) => {
+                            present += 1;
                             ok &= with_segment(path, &field.name, |p| {
                                 self.check(&field.ty, value, p, &fsp)
                             });
@@ -246,8 +253,9 @@ impl Checker<'_, '_> {
                         return false;
                     }
                 }
-                for key in obj.keys() {
-                    if !fields.iter().any(|f| &f.name == key) {
+                // Every key matched a field unless there are more keys than matches.
+                if present < obj.len() {
+                    for key in obj.keys().filter(|k| !fields.iter().any(|f| &f.name == *k)) {
                         ok = self.fail(
                             path,
                             &format!("{sp}/fields"),

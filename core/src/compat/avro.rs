@@ -68,7 +68,7 @@ fn kind_of(schema: &AvroSchema, node: &Node) -> Kind {
     }
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     fn incompatible(&self, kind: &str, message: String) -> Vec<Incompatibility> {
         vec![Incompatibility {
             kind: kind.to_owned(),
@@ -184,7 +184,9 @@ impl Checker<'_> {
     }
 
     fn named(&mut self, rid: NamedId, wid: NamedId) -> Vec<Incompatibility> {
-        let (rn, wn) = (&self.reader.named[rid], &self.writer.named[wid]);
+        // Borrowed from the schemas (lifetime 'a), not from `self`, so no copies are needed.
+        let (reader, writer): (&'a AvroSchema, &'a AvroSchema) = (self.reader, self.writer);
+        let (rn, wn) = (&reader.named[rid], &writer.named[wid]);
         let mut out = self.check_names(rn, wn);
         match (&rn.kind, &wn.kind) {
             (NamedKind::Fixed { size: rs }, NamedKind::Fixed { size: ws }) if rs != ws => {
@@ -216,8 +218,7 @@ impl Checker<'_> {
                 }
             }
             (NamedKind::Record { fields: rf, .. }, NamedKind::Record { fields: wf, .. }) => {
-                let (rf, wf) = (rf.clone(), wf.clone());
-                out.extend(self.at("fields", |c| c.record_fields(&rf, &wf, wid)));
+                out.extend(self.at("fields", |c| c.record_fields(rf, wf, wid)));
             }
             _ => {}
         }

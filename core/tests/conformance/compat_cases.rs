@@ -5,11 +5,10 @@ use registry_core::avro::ParseOptions as AvroOptions;
 use registry_core::{CompatibilityLevel, ParseOptions, Schema, SchemaType, compat};
 use serde_json::Value;
 
-use crate::{SetResult, data_dir};
+use crate::{SetResult, load_text};
 
 fn load(path: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(data_dir().join(path)).expect("read"))
-        .expect("json")
+    serde_json::from_str(&load_text(path)).expect("json")
 }
 
 fn parse(ty: SchemaType, schema: &Value, options: ParseOptions) -> Result<Schema, String> {

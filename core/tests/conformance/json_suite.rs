@@ -67,13 +67,25 @@ fn run_file(
     refs: &ReferenceSet,
     formats: bool,
 ) {
-    let groups: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+    let text = std::fs::read_to_string(path).expect("read");
     let file = path
         .strip_prefix(root)
         .expect("under root")
         .to_string_lossy()
         .into_owned();
+    run_text(set, &file, &text, draft, refs, formats);
+}
+
+/// Runs one suite file given as text, its cases named after `file`.
+pub fn run_text(
+    set: &mut SetResult,
+    file: &str,
+    text: &str,
+    draft: Draft,
+    refs: &ReferenceSet,
+    formats: bool,
+) {
+    let groups: Vec<Value> = serde_json::from_str(text).expect("json");
     for group in &groups {
         let validator = compile(&group["schema"], Some(draft), refs, formats);
         for test in group["tests"].as_array().expect("tests") {

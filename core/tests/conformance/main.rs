@@ -46,6 +46,11 @@ pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data")
 }
 
+/// A data file by its path under `tests/data/`.
+pub fn load_text(rel: &str) -> String {
+    std::fs::read_to_string(data_dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
 /// `case id  # reason` lines; blank lines and lines starting with `#` are comments.
 fn expected_failures() -> BTreeMap<String, String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected-failures");

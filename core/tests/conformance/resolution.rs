@@ -4,7 +4,7 @@
 use registry_core::avro::binary::AvroCodec;
 use serde_json::Value;
 
-use crate::{SetResult, data_dir};
+use crate::{SetResult, load_text};
 
 /// The datum as the writer schema types it (the data gives Java `toString()` text for scalars).
 fn typed(writer: &Value, datum: &Value) -> Value {
@@ -39,10 +39,8 @@ fn text(schema: &Value) -> String {
 }
 
 pub fn run() -> SetResult {
-    let data: Value = serde_json::from_str(
-        &std::fs::read_to_string(data_dir().join("apache-avro/compat-cases.json")).expect("read"),
-    )
-    .expect("json");
+    let data: Value =
+        serde_json::from_str(&load_text("apache-avro/compat-cases.json")).expect("json");
     let mut set = SetResult::new("apache-avro resolution_cases (binary)");
     for (i, case) in data["resolution_cases"]
         .as_array()

@@ -1,0 +1,109 @@
+//! The `schema-registry` command line: offline checks for CI pipelines (compatibility,
+//! validation, fingerprints), and administration of a registry.
+//!
+//! Exit codes: 0 success, 1 a negative verdict (incompatible, invalid data), 2 a problem with
+//! the input itself (unreadable file, invalid schema, bad usage).
+
+mod offline;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use registry_core::{CompatibilityLevel, SchemaType};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schema-registry",
+    version,
+    about = "LLM Schema Registry command-line tool"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a new schema against existing versions (oldest first).
+    Compat(CompatArgs),
+    /// Validate data files against a schema.
+    Validate(ValidateArgs),
+    /// Print a schema's registry fingerprint (SHA-256) or canonical form.
+    Fingerprint(FingerprintArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TypeArg {
+    Avro,
+    Json,
+}
+
+impl From<TypeArg> for SchemaType {
+    fn from(t: TypeArg) -> Self {
+        match t {
+            TypeArg::Avro => SchemaType::Avro,
+            TypeArg::Json => SchemaType::Json,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompatArgs {
+    #[arg(long = "type", value_enum)]
+    pub schema_type: TypeArg,
+    /// BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE.
+    #[arg(long, value_parser = parse_level)]
+    pub level: CompatibilityLevel,
+    /// The new schema.
+    #[arg(long = "new")]
+    pub new_schema: PathBuf,
+    /// An existing version; repeat, oldest first.
+    #[arg(long)]
+    pub existing: Vec<PathBuf>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[arg(long = "type", value_enum)]
+    pub schema_type: TypeArg,
+    #[arg(long)]
+    pub schema: PathBuf,
+    /// Files holding one JSON document each (or JSON Lines: one datum per line).
+    #[arg(required = true)]
+    pub data: Vec<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FingerprintArgs {
+    #[arg(long = "type", value_enum)]
+    pub schema_type: TypeArg,
+    pub file: PathBuf,
+    /// Print the canonical form instead.
+    #[arg(long)]
+    pub canonical: bool,
+    /// Fingerprint the normalized form (as `normalize=true`).
+    #[arg(long)]
+    pub normalize: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_level(s: &str) -> Result<CompatibilityLevel, String> {
+    s.parse().map_err(|e: registry_core::SchemaError| e.message)
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Compat(args) => offline::compat(&args),
+        Command::Validate(args) => offline::validate(&args),
+        Command::Fingerprint(args) => offline::fingerprint(&args),
+    };
+    ExitCode::from(code)
+}

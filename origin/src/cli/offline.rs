@@ -1,0 +1,158 @@
+//! The offline subcommands: everything runs in-process with the core, no registry needed.
+
+use std::path::Path;
+
+use registry_core::{ParseOptions, Schema, SchemaType, Validator, compat};
+use serde_json::{Value, json};
+
+use super::{CompatArgs, FingerprintArgs, ValidateArgs};
+
+const OK: u8 = 0;
+const NEGATIVE: u8 = 1;
+const BAD_INPUT: u8 = 2;
+
+fn read(path: &Path) -> Result<String, u8> {
+    std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        BAD_INPUT
+    })
+}
+
+fn load_schema(ty: SchemaType, path: &Path, options: ParseOptions) -> Result<Schema, u8> {
+    let text = read(path)?;
+    Schema::parse(ty, &text, &[], options).map_err(|e| {
+        eprintln!("error: {} is not a valid {ty} schema: {e}", path.display());
+        BAD_INPUT
+    })
+}
+
+fn print_json(value: &Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("JSON values serialise")
+    );
+}
+
+pub fn compat(args: &CompatArgs) -> u8 {
+    let run = || -> Result<u8, u8> {
+        let ty = args.schema_type.into();
+        let new = load_schema(ty, &args.new_schema, ParseOptions::default())?;
+        let existing = args
+            .existing
+            .iter()
+            .map(|p| load_schema(ty, p, ParseOptions::default()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let refs: Vec<&Schema> = existing.iter().collect();
+        let report = compat::check(args.level, &new, &refs);
+        if args.json {
+            print_json(&json!({
+                "compatible": report.compatible,
+                "level": args.level.as_str(),
+                "failedVersion": report.failed_version_index.map(|i| args.existing[i].display().to_string()),
+                "incompatibilities": report.incompatibilities,
+            }));
+        } else {
+            if let Some(i) = report.failed_version_index {
+                eprintln!(
+                    "incompatible with {} ({})",
+                    args.existing[i].display(),
+                    args.level
+                );
+            }
+            for inc in &report.incompatibilities {
+                println!("{} at {}: {}", inc.kind, inc.location, inc.message);
+            }
+        }
+        Ok(if report.compatible { OK } else { NEGATIVE })
+    };
+    run().unwrap_or_else(|code| code)
+}
+
+/// One JSON document per file, or JSON Lines when the file is not one document.
+fn data_items(text: &str) -> Result<Vec<Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => Ok(vec![v]),
+        Err(whole) => {
+            let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            if lines.len() < 2 {
+                return Err(whole.to_string());
+            }
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+                .collect()
+        }
+    }
+}
+
+pub fn validate(args: &ValidateArgs) -> u8 {
+    let run = || -> Result<u8, u8> {
+        let schema = load_schema(
+            args.schema_type.into(),
+            &args.schema,
+            ParseOptions::default(),
+        )?;
+        let validator = Validator::compile(&schema).map_err(|e| {
+            eprintln!("error: {e}");
+            BAD_INPUT
+        })?;
+        let mut results = Vec::new();
+        let mut all_valid = true;
+        for path in &args.data {
+            let items = data_items(&read(path)?).map_err(|e| {
+                eprintln!("error: {} is not JSON: {e}", path.display());
+                BAD_INPUT
+            })?;
+            for (i, item) in items.iter().enumerate() {
+                let issues = validator.validate(item);
+                all_valid &= issues.is_empty();
+                let name = if items.len() > 1 {
+                    format!("{}:{}", path.display(), i + 1)
+                } else {
+                    path.display().to_string()
+                };
+                if !args.json {
+                    for issue in &issues {
+                        let at = if issue.instance_path.is_empty() {
+                            "/"
+                        } else {
+                            issue.instance_path.as_str()
+                        };
+                        println!("{name}: {at}: {}", issue.message);
+                    }
+                }
+                results.push(json!({"file": name, "valid": issues.is_empty(), "errors": issues}));
+            }
+        }
+        if args.json {
+            print_json(&json!({"valid": all_valid, "results": results}));
+        }
+        Ok(if all_valid { OK } else { NEGATIVE })
+    };
+    run().unwrap_or_else(|code| code)
+}
+
+pub fn fingerprint(args: &FingerprintArgs) -> u8 {
+    let options = ParseOptions {
+        normalize: args.normalize,
+        ..ParseOptions::default()
+    };
+    match load_schema(args.schema_type.into(), &args.file, options) {
+        Err(code) => code,
+        Ok(schema) => {
+            if args.json {
+                print_json(&json!({
+                    "schemaType": schema.schema_type.as_str(),
+                    "fingerprint": schema.fingerprint.to_hex(),
+                    "canonical": schema.canonical,
+                }));
+            } else if args.canonical {
+                println!("{}", schema.canonical);
+            } else {
+                println!("{}", schema.fingerprint);
+            }
+            OK
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The origin: the Confluent-compatible registry server that owns the database, and the
+//! `schema-registry` command-line tool for pipelines.
+
+pub mod cli;

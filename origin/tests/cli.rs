@@ -1,0 +1,231 @@
+//! The `schema-registry` binary as a pipeline calls it: exit codes and output.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_schema-registry"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+const V1: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#;
+const V2_NO_DEFAULT: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}"#;
+const V2_DEFAULT: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string","default":""}]}"#;
+
+#[test]
+fn compat_exit_codes_and_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (v1, bad, good) = (
+        write(&dir, "v1.avsc", V1),
+        write(&dir, "bad.avsc", V2_NO_DEFAULT),
+        write(&dir, "good.avsc", V2_DEFAULT),
+    );
+    let s = |p: &PathBuf| p.to_str().unwrap().to_owned();
+    let out = run(&[
+        "compat",
+        "--type",
+        "avro",
+        "--level",
+        "BACKWARD",
+        "--new",
+        &s(&good),
+        "--existing",
+        &s(&v1),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&[
+        "compat",
+        "--type",
+        "avro",
+        "--level",
+        "backward",
+        "--new",
+        &s(&bad),
+        "--existing",
+        &s(&v1),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with("READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1"),
+        "{stdout}"
+    );
+    let out = run(&[
+        "compat",
+        "--type",
+        "avro",
+        "--level",
+        "BACKWARD",
+        "--new",
+        &s(&bad),
+        "--existing",
+        &s(&v1),
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["compatible"], false);
+    assert_eq!(
+        json["incompatibilities"][0]["kind"],
+        "READER_FIELD_MISSING_DEFAULT_VALUE"
+    );
+    let broken = write(&dir, "broken.avsc", "{\"type\":\"record\"");
+    let out = run(&[
+        "compat",
+        "--type",
+        "avro",
+        "--level",
+        "BACKWARD",
+        "--new",
+        &s(&broken),
+        "--existing",
+        &s(&v1),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("not a valid AVRO schema")
+    );
+    assert_eq!(
+        run(&[
+            "compat",
+            "--type",
+            "avro",
+            "--level",
+            "SIDEWAYS",
+            "--new",
+            &s(&v1)
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn validate_reports_each_error_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = write(
+        &dir,
+        "s.json",
+        r#"{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}"#,
+    );
+    let good = write(&dir, "good.json", r#"{"n": 1}"#);
+    let bad = write(&dir, "bad.json", r#"{"n": "x"}"#);
+    let lines = write(&dir, "many.jsonl", "{\"n\": 1}\n{}\n");
+    let s = |p: &PathBuf| p.to_str().unwrap().to_owned();
+    assert_eq!(
+        run(&[
+            "validate",
+            "--type",
+            "json",
+            "--schema",
+            &s(&schema),
+            &s(&good)
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let out = run(&[
+        "validate",
+        "--type",
+        "json",
+        "--schema",
+        &s(&schema),
+        &s(&good),
+        &s(&bad),
+        &s(&lines),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("bad.json: /n: "), "{stdout}");
+    assert!(stdout.contains("many.jsonl:2: /: "), "{stdout}");
+    let out = run(&[
+        "validate",
+        "--type",
+        "json",
+        "--schema",
+        &s(&schema),
+        &s(&bad),
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["results"][0]["errors"][0]["instancePath"], "/n");
+    let missing = dir.path().join("missing.json");
+    assert_eq!(
+        run(&[
+            "validate",
+            "--type",
+            "json",
+            "--schema",
+            &s(&schema),
+            missing.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    let not_schema = write(&dir, "ns.json", r#"{"type": 5}"#);
+    assert_eq!(
+        run(&[
+            "validate",
+            "--type",
+            "json",
+            "--schema",
+            &s(&not_schema),
+            &s(&good)
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn fingerprint_is_stable_across_formatting() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(&dir, "a.avsc", V1);
+    let b = write(
+        &dir,
+        "b.avsc",
+        "{ \"fields\": [ {\"type\": \"int\", \"name\": \"a\"} ],\n  \"name\": \"R\", \"type\": \"record\" }",
+    );
+    let fp = |p: &PathBuf| {
+        String::from_utf8(run(&["fingerprint", "--type", "avro", p.to_str().unwrap()]).stdout)
+            .unwrap()
+    };
+    assert_eq!(fp(&a), fp(&b));
+    assert_eq!(fp(&a).trim().len(), 64);
+    let canonical = run(&[
+        "fingerprint",
+        "--type",
+        "avro",
+        "--canonical",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        String::from_utf8(canonical.stdout).unwrap().trim(),
+        r#"{"fields":[{"name":"a","type":"int"}],"name":"R","type":"record"}"#
+    );
+    assert_eq!(
+        run(&[
+            "fingerprint",
+            "--type",
+            "json",
+            dir.path().join("nope").to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}
