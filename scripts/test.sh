@@ -4,16 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
+. scripts/lib/postgres.sh
 export CARGO_TERM_COLOR=never
 
 ensure_wasm_target
 ensure_cargo_tool wasm-bindgen-cli wasm-bindgen "$(wasm_bindgen_version)"
+ensure_postgres
 
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 
-step "native tests (unit, conformance, CLI, doc tests)"
+step "native tests (unit, conformance, CLI, HTTP API on SQLite and PostgreSQL, doc tests)"
 cargo test
 
 step "core on wasm32 (wasm-bindgen-test under Node)"

@@ -265,7 +265,10 @@ impl<'a> Checker<'a> {
                         let writer_record = Node::Named { id: writer_id, definition: false };
                         out.extend(c.at("type", |c| c.compat(&rf.ty, &writer_record)));
                     } else {
-                        out.extend(c.incompatible("READER_FIELD_MISSING_DEFAULT_VALUE", rf.name.clone()));
+                        out.extend(c.incompatible(
+                            "READER_FIELD_MISSING_DEFAULT_VALUE",
+                            format!("reader field '{}' has no default value and is missing from the writer schema", rf.name),
+                        ));
                     }
                 }
             });

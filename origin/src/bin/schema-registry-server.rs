@@ -1,6 +1,64 @@
-//! `schema-registry-server`: the registry's HTTP server.
+//! `schema-registry-server`: the registry's HTTP server (see `registry_origin::server`).
 
-fn main() {
-    eprintln!("schema-registry-server: not built yet");
-    std::process::exit(2);
+use clap::Parser;
+use registry_origin::server::{self, ServerConfig};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "schema-registry-server",
+    version,
+    about = "LLM Schema Registry server (Confluent-compatible REST API)"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: ServerConfig,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = Cli::parse().config;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    if config.log_format == "json" {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let store = match server::open_store(&config).await {
+        Ok(store) => store,
+        Err(e) => {
+            tracing::error!(error = %e, url = %redact(&config.database_url), "cannot open the database");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let backend = store.backend();
+    let app = server::app(server::registry(store, &config), &config);
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, addr = %config.listen, "cannot listen");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    tracing::info!(addr = %config.listen, backend, "schema registry listening");
+    match server::run(listener, app, server::shutdown_signal()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "server failed");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
 }

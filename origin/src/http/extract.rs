@@ -1,0 +1,93 @@
+//! Extractors whose rejections speak the API's error format: a JSON body in any of the
+//! registry's content types (octet-stream and none included), query strings, version ids.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use registry_core::api::codes;
+use serde::de::DeserializeOwned;
+
+use super::ApiError;
+
+const ACCEPTED: [&str; 4] = [
+    "application/vnd.schemaregistry.v1+json",
+    "application/vnd.schemaregistry+json",
+    "application/json",
+    "application/octet-stream",
+];
+
+/// A JSON request body.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+            let ct = ct.to_str().unwrap_or_default();
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            if !essence.is_empty() && !ACCEPTED.contains(&essence.as_str()) {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "Content type {ct} is not supported"
+                )));
+            }
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge("Request body is too large".into())
+            } else {
+                ApiError::BadRequest(format!("Cannot read the request body: {e}"))
+            }
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(Body)
+            .map_err(|e| ApiError::BadRequest(format!("Invalid JSON body: {e}")))
+    }
+}
+
+/// A query string.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(Query)
+            .map_err(|e| ApiError::BadRequest(format!("Invalid query parameter: {e}")))
+    }
+}
+
+/// A version in a path: a number from 1, `latest` or `-1` (`None`).
+pub fn parse_version(v: &str) -> Result<Option<i32>, ApiError> {
+    match v {
+        "latest" | "-1" => Ok(None),
+        n => match n.parse::<i32>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(ApiError::Unprocessable(
+                codes::INVALID_VERSION,
+                format!(
+                    "The specified version '{v}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+                ),
+            )),
+        },
+    }
+}
+
+/// Checks a subject name from a path.
+pub fn check_subject(subject: &str) -> Result<(), ApiError> {
+    if subject.is_empty() || subject.len() > 4096 || subject.chars().any(char::is_control) {
+        return Err(ApiError::Unprocessable(
+            codes::INVALID_SUBJECT,
+            format!("The subject name '{}' is invalid", subject.escape_default()),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! The registry's behaviour between HTTP and storage: parsing with references resolved, the
+//! compatibility and mode gate of a registration, the caches of parsed schemas, compiled
+//! validators and serialised responses.
+//!
+//! Caches: responses for immutable resources (a schema by id, a numbered version) live until
+//! evicted; responses for mutable ones (latest, lists, config) are dropped by the writes that
+//! change them and, as a bound on staleness across several origins, expire after
+//! [`RegistryOptions::mutable_ttl`]. Concurrent misses of one key make one database query.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use axum::body::Bytes;
+use moka::future::Cache;
+use registry_core::api::{Mode, codes};
+use registry_core::cache_key::CacheKey;
+use registry_core::{
+    CompatibilityLevel, Fingerprint, ParseOptions, ResolvedReference, Schema, SchemaReference,
+    SchemaType, Validator,
+};
+use sha2::{Digest, Sha256};
+
+use crate::http::ApiError;
+use crate::store::{
+    GateInput, GateRejection, NewVersion, RegistrationGate, Store, StoredSchema, VersionRecord,
+};
+
+/// Sizes and lifetimes of the caches, and defaults.
+#[derive(Debug, Clone)]
+pub struct RegistryOptions {
+    /// Most responses kept (immutable and mutable together).
+    pub response_cache_entries: u64,
+    pub mutable_ttl: Duration,
+    /// Most parsed schemas and compiled validators kept.
+    pub schema_cache_entries: u64,
+    /// The compatibility level when none is configured.
+    pub default_compatibility: CompatibilityLevel,
+    /// Deepest chain of references followed when resolving a schema.
+    pub max_reference_depth: usize,
+}
+
+impl Default for RegistryOptions {
+    fn default() -> Self {
+        Self {
+            response_cache_entries: 100_000,
+            mutable_ttl: Duration::from_secs(5),
+            schema_cache_entries: 10_000,
+            default_compatibility: CompatibilityLevel::Backward,
+            max_reference_depth: 32,
+        }
+    }
+}
+
+/// A serialised response kept in the cache.
+#[derive(Debug)]
+pub struct CachedBody {
+    pub body: Bytes,
+    /// A strong ETag, quoted.
+    pub etag: String,
+    pub immutable: bool,
+}
+
+impl CachedBody {
+    pub fn new(body: Vec<u8>, immutable: bool, etag_source: Option<&str>) -> Self {
+        let etag = match etag_source {
+            Some(s) => format!("\"{s}\""),
+            None => format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..16])),
+        };
+        Self {
+            body: Bytes::from(body),
+            etag,
+            immutable,
+        }
+    }
+}
+
+/// The registry service shared by all requests.
+pub struct Registry {
+    pub store: Arc<dyn Store>,
+    pub options: RegistryOptions,
+    immutable: Cache<CacheKey, Arc<CachedBody>>,
+    mutable: Cache<CacheKey, Arc<CachedBody>>,
+    parsed: Cache<i64, Arc<Schema>>,
+    validators: Cache<Fingerprint, Validator>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("backend", &self.store.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Registry {
+    pub fn new(store: Arc<dyn Store>, options: RegistryOptions) -> Self {
+        Self {
+            immutable: Cache::builder()
+                .max_capacity(options.response_cache_entries)
+                .build(),
+            mutable: Cache::builder()
+                .max_capacity(options.response_cache_entries / 4 + 1)
+                .time_to_live(options.mutable_ttl)
+                .build(),
+            parsed: Cache::builder()
+                .max_capacity(options.schema_cache_entries)
+                .build(),
+            validators: Cache::builder()
+                .max_capacity(options.schema_cache_entries)
+                .build(),
+            store,
+            options,
+        }
+    }
+
+    /// The cached response for `key`, produced by `make` on a miss (once for concurrent misses).
+    /// Errors are not cached.
+    pub async fn cached<F, Fut>(&self, key: CacheKey, make: F) -> Result<Arc<CachedBody>, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedBody, ApiError>>,
+    {
+        let cache = if key.is_immutable() {
+            &self.immutable
+        } else {
+            &self.mutable
+        };
+        // Concurrent callers share one error value; each gets its own copy.
+        cache
+            .try_get_with(key, async { make().await.map(Arc::new) })
+            .await
+            .map_err(|e: Arc<ApiError>| (*e).clone())
+    }
+
+    /// (hits, misses) are not tracked by moka itself; the entry count is.
+    pub fn cached_entries(&self) -> u64 {
+        self.immutable.entry_count() + self.mutable.entry_count()
+    }
+
+    /// Drops the cached responses a write made stale (the keys of its event).
+    pub async fn invalidate(&self, keys: &[CacheKey]) {
+        for key in keys {
+            self.immutable.invalidate(key).await;
+            self.mutable.invalidate(key).await;
+        }
+    }
+
+    /// Resolves `references` (recursively, dependencies first) from stored versions.
+    pub async fn resolve_references(
+        &self,
+        references: &[SchemaReference],
+    ) -> Result<Vec<ResolvedReference>, ApiError> {
+        let mut out = Vec::new();
+        let mut stack = Vec::new();
+        for r in references {
+            self.resolve_one(r, &mut out, &mut stack).await?;
+        }
+        Ok(out)
+    }
+
+    fn resolve_one<'a>(
+        &'a self,
+        reference: &'a SchemaReference,
+        out: &'a mut Vec<ResolvedReference>,
+        stack: &'a mut Vec<(String, i32)>,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>> {
+        Box::pin(async move {
+            let key = (reference.subject.clone(), reference.version);
+            if out
+                .iter()
+                .any(|r| r.reference.subject == key.0 && r.reference.version == key.1)
+            {
+                return Ok(());
+            }
+            if stack.contains(&key) || stack.len() >= self.options.max_reference_depth {
+                return Err(ApiError::invalid_schema(format!(
+                    "reference cycle or chain too deep at {}/{}",
+                    key.0, key.1
+                )));
+            }
+            let version = (reference.version > 0).then_some(reference.version);
+            let Some(record) = self
+                .store
+                .version(&reference.subject, version, crate::store::Deleted::Exclude)
+                .await?
+            else {
+                return Err(ApiError::invalid_schema(format!(
+                    "reference \"{}\" to subject '{}' version {} not found",
+                    reference.name, reference.subject, reference.version
+                )));
+            };
+            stack.push(key);
+            for inner in &record.schema.references {
+                self.resolve_one(inner, out, stack).await?;
+            }
+            stack.pop();
+            out.push(ResolvedReference {
+                reference: reference.clone(),
+                schema: record.schema.text.clone(),
+            });
+            Ok(())
+        })
+    }
+
+    /// Parses a schema from a request.
+    pub async fn parse_new(
+        &self,
+        schema_type: SchemaType,
+        text: &str,
+        references: &[SchemaReference],
+        normalize: bool,
+    ) -> Result<Schema, ApiError> {
+        let resolved = self.resolve_references(references).await?;
+        let mut schema = Schema::parse(
+            schema_type,
+            text,
+            &resolved,
+            ParseOptions {
+                normalize,
+                ..ParseOptions::default()
+            },
+        )
+        .map_err(ApiError::invalid_schema)?;
+        // References as the client wrote them (a version of -1 resolves to a number for storage).
+        schema.references = resolved
+            .iter()
+            .filter(|r| references.iter().any(|x| x.name == r.reference.name))
+            .map(|r| r.reference.clone())
+            .collect();
+        Ok(schema)
+    }
+
+    /// The parsed form of a stored schema (cached by id).
+    pub async fn parsed(&self, stored: &StoredSchema) -> Result<Arc<Schema>, ApiError> {
+        let make = async {
+            let ty: SchemaType = stored
+                .schema_type
+                .parse()
+                .map_err(|e| ApiError::Internal(format!("stored type: {e}")))?;
+            let resolved = self.resolve_references(&stored.references).await?;
+            Schema::parse(ty, &stored.text, &resolved, ParseOptions::default())
+                .map(Arc::new)
+                .map_err(|e| {
+                    ApiError::Internal(format!("stored schema {} does not parse: {e}", stored.id))
+                })
+        };
+        self.parsed
+            .try_get_with(stored.id, make)
+            .await
+            .map_err(|e: Arc<ApiError>| (*e).clone())
+    }
+
+    /// The compiled validator of a stored schema (cached by fingerprint).
+    pub async fn validator(&self, stored: &StoredSchema) -> Result<Validator, ApiError> {
+        let fingerprint = Fingerprint::from_hex(&stored.fingerprint)
+            .ok_or_else(|| ApiError::Internal("stored fingerprint".into()))?;
+        if let Some(v) = self.validators.get(&fingerprint).await {
+            return Ok(v);
+        }
+        let schema = self.parsed(stored).await?;
+        let validator = tokio::task::spawn_blocking(move || Validator::compile(&schema))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        self.validators.insert(fingerprint, validator.clone()).await;
+        Ok(validator)
+    }
+
+    /// The level in force for a subject given its stored settings.
+    pub fn level_in_force(&self, configured: Option<&str>) -> CompatibilityLevel {
+        configured
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(self.options.default_compatibility)
+    }
+
+    /// Parsed forms of existing versions, oldest first.
+    pub async fn parsed_versions(
+        &self,
+        versions: &[VersionRecord],
+    ) -> Result<Vec<Arc<Schema>>, ApiError> {
+        let mut out = Vec::with_capacity(versions.len());
+        for v in versions {
+            out.push(self.parsed(&v.schema).await?);
+        }
+        Ok(out)
+    }
+}
+
+/// The gate of one registration: mode, then compatibility against the live versions.
+pub struct Gate<'a> {
+    pub registry: &'a Registry,
+    pub schema: &'a Schema,
+    pub import: bool,
+}
+
+#[async_trait]
+impl RegistrationGate for Gate<'_> {
+    async fn admit(&self, input: &GateInput<'_>, _new: &NewVersion) -> Result<(), GateRejection> {
+        let mode = input
+            .mode
+            .as_deref()
+            .and_then(Mode::parse)
+            .unwrap_or_default();
+        let reject = |code, message: String| Err(GateRejection { code, message });
+        match (mode, self.import) {
+            (Mode::Readonly | Mode::ReadonlyOverride, _) => {
+                return reject(
+                    codes::OPERATION_NOT_PERMITTED,
+                    format!("Subject {} is in read-only mode", input.subject),
+                );
+            }
+            (Mode::Import, true) => return Ok(()),
+            (Mode::Import, false) => {
+                return reject(
+                    codes::OPERATION_NOT_PERMITTED,
+                    "In IMPORT mode a registration must give the id to import".into(),
+                );
+            }
+            (Mode::Readwrite, true) => {
+                return reject(
+                    codes::OPERATION_NOT_PERMITTED,
+                    format!(
+                        "Subject {} is not in IMPORT mode; an id cannot be given",
+                        input.subject
+                    ),
+                );
+            }
+            (Mode::Readwrite, false) => {}
+        }
+        let level = self.registry.level_in_force(input.compatibility.as_deref());
+        let existing = self
+            .registry
+            .parsed_versions(&input.existing)
+            .await
+            .map_err(|e| GateRejection {
+                code: codes::INTERNAL,
+                message: format!("{e:?}"),
+            })?;
+        let refs: Vec<&Schema> = existing.iter().map(AsRef::as_ref).collect();
+        let report = registry_core::compat::check(level, self.schema, &refs);
+        if report.compatible {
+            return Ok(());
+        }
+        let version = report
+            .failed_version_index
+            .map_or(0, |i| input.existing[i].version);
+        reject(
+            codes::INCOMPATIBLE_SCHEMA,
+            format!(
+                "Schema being registered is incompatible with an earlier schema for subject \"{}\", details: [{}] (version {version}, {level})",
+                input.subject,
+                report.messages().join("; ")
+            ),
+        )
+    }
+}

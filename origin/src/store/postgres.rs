@@ -1,0 +1,54 @@
+//! The PostgreSQL backend: a subject is locked with `SELECT ... FOR UPDATE` on its row, ids come
+//! from `schema_id_seq`.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+use super::StoreError;
+use super::sql::impl_store;
+
+/// PostgreSQL storage.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    const LOCK_SUBJECT: &'static str =
+        "SELECT compatibility, mode FROM subjects WHERE subject = $1 FOR UPDATE";
+    /// After an IMPORT with an explicit id, the sequence moves past it (never backwards, so an
+    /// id handed out before is never handed out again).
+    const AFTER_EXPLICIT_ID: Option<&'static str> = Some(
+        "SELECT setval('schema_id_seq', GREATEST((SELECT MAX(id) FROM schemas), (SELECT last_value FROM schema_id_seq)))",
+    );
+    const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \
+         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') \
+         FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+    /// Connects and runs the migrations.
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(acquire_timeout)
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// PostgreSQL serialises writers per subject with row locks; no process-wide lock.
+    #[allow(clippy::unused_async)]
+    async fn write_guard(&self) {}
+}
+
+impl_store!(PostgresStore, sqlx::Postgres, "postgres");

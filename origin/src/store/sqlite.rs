@@ -1,0 +1,69 @@
+//! The SQLite backend (the embedded default): one writer at a time, made explicit by a mutex
+//! so writers queue in the process instead of failing with `SQLITE_BUSY`; readers run in
+//! parallel (WAL).
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::{Mutex, MutexGuard};
+
+use super::StoreError;
+use super::sql::impl_store;
+
+/// SQLite storage in one file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    writer: Mutex<()>,
+}
+
+impl SqliteStore {
+    const LOCK_SUBJECT: &'static str =
+        "SELECT compatibility, mode FROM subjects WHERE subject = $1";
+    const AFTER_EXPLICIT_ID: Option<&'static str> = None;
+    const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+    /// Opens (creating if needed) the database at `url` (`sqlite://path`), runs the migrations.
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(dir) = Path::new(options.get_filename()).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Corrupt(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(acquire_timeout)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self {
+            pool,
+            writer: Mutex::new(()),
+        })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn write_guard(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().await
+    }
+}
+
+impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");
