@@ -5,11 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
 . scripts/lib/postgres.sh
+. scripts/lib/origin.sh
+. scripts/lib/clients.sh
 export CARGO_TERM_COLOR=never
 
 ensure_wasm_target
 ensure_cargo_tool wasm-bindgen-cli wasm-bindgen "$(wasm_bindgen_version)"
 ensure_postgres
+ensure_python_clients
+ensure_node_clients
 
 step "format and lints"
 cargo fmt --all -- --check
@@ -21,6 +25,20 @@ cargo test
 step "core on wasm32 (wasm-bindgen-test under Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p llm-schema-registry-core --test wasm
+
+step "real clients (confluent-kafka, @kafkajs/confluent-schema-registry) against the origin"
+cargo build --bin schema-registry-server
+work=$(mktemp -d)
+for backend in sqlite postgres; do
+  if [ "$backend" = sqlite ]; then db="sqlite://$work/registry.db"; else db=$(create_pg_database registry_clients_test); fi
+  pid=$(start_origin target/debug/schema-registry-server 18181 "$db" "$work/origin-$backend.log")
+  wait_ready http://127.0.0.1:18181 60 || { cat "$work/origin-$backend.log"; exit 1; }
+  echo "-- clients against the $backend origin"
+  run_client_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
+  stop_origin "$pid"
+done
+drop_pg_database registry_clients_test
+rm -rf "$work"
 
 step "edge builds for wasm32"
 cargo build -p llm-schema-registry-edge --target wasm32-unknown-unknown

@@ -43,9 +43,9 @@ enum Against {
 
 #[derive(Debug, Default, Deserialize)]
 struct CompatQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     verbose: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     normalize: bool,
 }
 

@@ -91,3 +91,16 @@ pub fn check_subject(subject: &str) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// A query-string boolean as Confluent's server reads it: `true`/`false` in any case (the
+/// Python client sends `False`), and `1`/`0`. Anything else is a 400.
+pub fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "1" => Ok(true),
+        "false" | "0" | "" => Ok(false),
+        other => Err(serde::de::Error::custom(format!(
+            "expected true or false, got '{other}'"
+        ))),
+    }
+}

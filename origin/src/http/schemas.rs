@@ -77,7 +77,7 @@ async fn raw_by_id(
 
 #[derive(Debug, Default, Deserialize)]
 struct DeletedQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     deleted: bool,
 }
 
@@ -129,9 +129,9 @@ async fn versions_of(
 #[serde(rename_all = "camelCase")]
 struct ListQuery {
     subject_prefix: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     latest_only: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     deleted: bool,
     offset: Option<usize>,
     limit: Option<i64>,

@@ -45,7 +45,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct DefaultToGlobal {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     default_to_global: bool,
 }
 

@@ -41,9 +41,9 @@ pub fn router() -> Router<AppState> {
 #[serde(rename_all = "camelCase")]
 struct ListQuery {
     subject_prefix: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     deleted: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     deleted_only: bool,
     offset: Option<usize>,
     limit: Option<i64>,
@@ -90,9 +90,9 @@ async fn list(
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct NormalizeQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     normalize: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     deleted: bool,
 }
 
@@ -212,7 +212,7 @@ async fn lookup(
 
 #[derive(Debug, Default, Deserialize)]
 struct PermanentQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     permanent: bool,
 }
 
@@ -295,7 +295,7 @@ pub async fn find_version(
 
 #[derive(Debug, Default, Deserialize)]
 struct DeletedQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
     deleted: bool,
 }
 
