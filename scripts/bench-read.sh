@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Throughput and latency of a cached `GET /schemas/ids/{id}` on loopback, with wrk, beside
+# nginx serving the same body as a static file in the same run (the practical ceiling for a
+# cached read on this machine). Prints a Markdown table.
+#
+# Usage: scripts/bench-read.sh [--duration SECONDS] [--connections N] [--backend sqlite|postgres]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/tools.sh
+. scripts/lib/origin.sh
+
+duration=10 connections=32 backend=sqlite
+while [ $# -gt 0 ]; do
+  case $1 in
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --backend) backend=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+for tool in wrk nginx; do
+  command -v "$tool" >/dev/null || { step "installing $tool"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; }
+done
+
+step "building the release server"
+cargo build --release --bin schema-registry-server 2>&1 | tail -n 1
+work=$(mktemp -d)
+cleanup() { [ -n "${pid:-}" ] && stop_origin "$pid"; [ -f "$work/nginx.pid" ] && nginx -c "$work/nginx.conf" -s stop 2>/dev/null; [ "$backend" = postgres ] && drop_pg_database registry_bench_read; rm -rf "$work"; }
+trap cleanup EXIT
+
+if [ "$backend" = postgres ]; then
+  . scripts/lib/postgres.sh
+  ensure_postgres
+  db=$(create_pg_database registry_bench_read)
+else
+  db="sqlite://$work/registry.db"
+fi
+pid=$(start_origin target/release/schema-registry-server 18281 "$db" "$work/origin.log")
+wait_ready http://127.0.0.1:18281 60
+
+schema='{"type":"record","name":"ChatCompletion","namespace":"llm","fields":[{"name":"id","type":"string"},{"name":"model","type":"string"},{"name":"created","type":"long"},{"name":"choices","type":{"type":"array","items":{"type":"record","name":"Choice","fields":[{"name":"index","type":"int"},{"name":"text","type":"string"},{"name":"finish_reason","type":["null","string"],"default":null}]}}},{"name":"usage","type":["null",{"type":"record","name":"Usage","fields":[{"name":"prompt_tokens","type":"int"},{"name":"completion_tokens","type":"int"}]}],"default":null}]}'
+body=$(python3 -c 'import json,sys; print(json.dumps({"schema": sys.argv[1]}))' "$schema")
+id=$(curl -fsS -H 'content-type: application/json' -d "$body" http://127.0.0.1:18281/subjects/bench-value/versions | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+mkdir -p "$work/www/schemas/ids"
+curl -fsS "http://127.0.0.1:18281/schemas/ids/$id" >"$work/www/schemas/ids/$id"
+chmod 755 "$work" && chmod -R a+rX "$work/www"   # nginx workers run unprivileged
+cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:18282;
+    root $work/www;
+    default_type application/vnd.schemaregistry.v1+json;
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+
+run() { # run URL -> "rps p50 p99"
+  wrk -t2 -c"$connections" -d"${duration}s" --latency "$1" >"$work/wrk.txt"
+  python3 - "$work/wrk.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+def pct(p):
+    m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", text)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"{rps:.0f} {pct(50):.3f} {pct(99):.3f} {errors.group(1) if errors else 0}")
+PY
+}
+curl -fsS "http://127.0.0.1:18281/schemas/ids/$id" >/dev/null
+read -r o_rps o_p50 o_p99 o_err < <(run "http://127.0.0.1:18281/schemas/ids/$id")
+cmp -s <(curl -fsS "http://127.0.0.1:18282/schemas/ids/$id") "$work/www/schemas/ids/$id" || { echo "nginx does not serve the body" >&2; exit 1; }
+read -r n_rps n_p50 n_p99 n_err < <(run "http://127.0.0.1:18282/schemas/ids/$id")
+ratio=$(python3 -c "print(f'{$o_rps / $n_rps * 100:.0f}%')")
+echo
+echo "GET /schemas/ids/$id, wrk -t2 -c$connections -d${duration}s, $(nproc) cores shared by client and server, origin on $backend"
+echo
+echo "| server | requests/s | p50 ms | p99 ms | non-2xx | vs nginx |"
+echo "|---|---:|---:|---:|---:|---:|"
+echo "| origin (cached read) | $o_rps | $o_p50 | $o_p99 | $o_err | $ratio |"
+echo "| nginx static file | $n_rps | $n_p50 | $n_p99 | $n_err | 100% |"
