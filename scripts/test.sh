@@ -14,6 +14,7 @@ ensure_cargo_tool wasm-bindgen-cli wasm-bindgen "$(wasm_bindgen_version)"
 ensure_postgres
 ensure_python_clients
 ensure_node_clients
+ensure_chromium
 
 step "format and lints"
 cargo fmt --all -- --check
@@ -26,7 +27,11 @@ step "core on wasm32 (wasm-bindgen-test under Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p llm-schema-registry-core --test wasm
 
-step "real clients (confluent-kafka, @kafkajs/confluent-schema-registry) against the origin"
+step "npm package build"
+scripts/build-npm.sh
+ensure_package_test_deps
+
+step "real clients (confluent-kafka, @kafkajs/confluent-schema-registry) and the npm package against the origin"
 cargo build --bin schema-registry-server
 work=$(mktemp -d)
 for backend in sqlite postgres; do
@@ -35,6 +40,10 @@ for backend in sqlite postgres; do
   wait_ready http://127.0.0.1:18181 60 || { cat "$work/origin-$backend.log"; exit 1; }
   echo "-- clients against the $backend origin"
   run_client_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
+  if [ "$backend" = sqlite ]; then
+    echo "-- the npm package (Node, and the browser build in headless Chromium)"
+    run_package_tests http://127.0.0.1:18181 || { stop_origin "$pid"; exit 1; }
+  fi
   stop_origin "$pid"
 done
 drop_pg_database registry_clients_test

@@ -28,3 +28,24 @@ run_client_tests() {
   REGISTRY_URL=$1 "$CLIENT_VENV/bin/python" -m pytest -q -p no:warnings -p no:cacheprovider tests/clients/python
   (cd tests/clients/node && REGISTRY_URL=$1 node --test)
 }
+
+ensure_chromium() {
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+    return
+  fi
+  step "installing Chromium (Debian) for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+ensure_package_test_deps() {
+  if [ -d core/wasm/js/test/node_modules/playwright-core ] && [ -e core/wasm/js/test/node_modules/llm-schema-registry ]; then
+    return
+  fi
+  step "installing the npm package's test dependencies"
+  (cd core/wasm/js/test && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+# run_package_tests URL: the npm package as built, from Node and in headless Chromium.
+run_package_tests() {
+  (cd core/wasm/js/test && REGISTRY_URL=$1 node --test ./*.test.mjs)
+}

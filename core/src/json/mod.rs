@@ -101,12 +101,13 @@ impl JsonSchemaDoc {
         Ok(Self { value })
     }
 
-    /// The draft named by `$schema`, or [`DEFAULT_DRAFT`] when there is none.
-    pub fn draft(&self) -> Draft {
+    /// [`DEFAULT_DRAFT`] when the document has no `$schema`; `None` when it names one, which
+    /// `jsonschema` then resolves (a custom meta-schema too, from the references).
+    pub fn forced_draft(&self) -> Option<Draft> {
         if self.value.get("$schema").is_some() {
-            Draft::default().detect(&self.value)
+            None
         } else {
-            DEFAULT_DRAFT
+            Some(DEFAULT_DRAFT)
         }
     }
 
@@ -118,7 +119,7 @@ impl JsonSchemaDoc {
     ) -> Result<JsonValidator, SchemaError> {
         compile(
             &self.value,
-            Some(self.draft()),
+            self.forced_draft(),
             references,
             validate_formats,
         )
@@ -203,6 +204,23 @@ mod tests {
         );
         let err = doc.compile(&ReferenceSet::new(), false).unwrap_err();
         assert!(err.message.contains("address.json"), "{err}");
+    }
+
+    #[test]
+    fn unknown_meta_schemas_are_an_error_not_a_panic() {
+        let doc =
+            JsonSchemaDoc::parse(r#"{"$schema":"https://example.invalid/meta","type":"string"}"#)
+                .unwrap();
+        assert!(doc.compile(&ReferenceSet::new(), false).is_err());
+        let mut refs = ReferenceSet::new();
+        refs.insert(
+            "https://example.invalid/meta",
+            serde_json::json!({"$schema": "https://json-schema.org/draft/2020-12/schema"}),
+        );
+        assert!(
+            doc.compile(&refs, false).is_ok(),
+            "a custom meta-schema among the references resolves"
+        );
     }
 
     #[test]
