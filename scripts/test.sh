@@ -49,7 +49,8 @@ done
 drop_pg_database registry_clients_test
 rm -rf "$work"
 
-step "edge builds for wasm32"
-cargo build -p llm-schema-registry-edge --target wasm32-unknown-unknown
+step "edge: lints on wasm32 and the Worker build"
+cargo clippy -p llm-schema-registry-edge --target wasm32-unknown-unknown -- -D warnings
+scripts/build-edge.sh
 
 step "all tests passed"

@@ -1,0 +1,513 @@
+//! The Worker: `fetch` hands every request to [`handle`], which follows the [`Plan`].
+//!
+//! KV holds origin responses verbatim (body, ETag, Cache-Control, content type) under the
+//! shared cache keys. Immutable entries are served forever; mutable ones are replaced by
+//! invalidations and, as a safety net against a lost invalidation, revalidated with the origin
+//! after `MUTABLE_REVALIDATE_SECS` (served stale, marked `x-registry-cache: STALE`, when the
+//! origin cannot answer). Validators are compiled once per schema fingerprint and kept, bounded,
+//! in isolate memory.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+
+use registry_core::api::{ValidateResponse, ValidateResult, codes, validate_payloads};
+use registry_core::invalidation::{self, InvalidationBatch};
+use registry_core::{
+    ParseOptions, ResolvedReference, Schema, SchemaReference, SchemaType, Validator,
+};
+use serde::{Deserialize, Serialize};
+use worker::{
+    Date, Env, Fetch, Headers, Method, Request, RequestInit, Response, Result, event, kv::KvStore,
+};
+
+use crate::plan::{Plan, plan, with_variants};
+
+const CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+const CACHE_HEADER: &str = "x-registry-cache";
+const APPLIED_SEQ_KEY: &str = "_registry/applied_seq";
+/// Compiled validators kept per isolate.
+const MAX_VALIDATORS: usize = 256;
+
+/// Settings from `wrangler.toml` vars and secrets.
+struct EdgeConfig {
+    origin: String,
+    secret: Option<String>,
+    reads_need_key: bool,
+    revalidate_secs: u64,
+    build: String,
+}
+
+impl EdgeConfig {
+    fn from_env(env: &Env) -> Self {
+        let var = |name: &str| env.var(name).ok().map(|v| v.to_string());
+        Self {
+            origin: var("ORIGIN_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:8081".into())
+                .trim_end_matches('/')
+                .to_owned(),
+            secret: env
+                .secret("INVALIDATION_SECRET")
+                .ok()
+                .map(|s| s.to_string())
+                .or_else(|| var("INVALIDATION_SECRET")),
+            reads_need_key: var("READ_AUTH").is_some_and(|v| v == "key"),
+            revalidate_secs: var("MUTABLE_REVALIDATE_SECS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(60),
+            build: var("BUILD_VERSION").unwrap_or_else(|| env!("CARGO_PKG_VERSION").into()),
+        }
+    }
+}
+
+/// An origin response as KV keeps it.
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    body: String,
+    etag: Option<String>,
+    cache_control: Option<String>,
+    content_type: Option<String>,
+    /// Milliseconds since the epoch when it was fetched or last revalidated.
+    stored_at: u64,
+}
+
+thread_local! {
+    static VALIDATORS: RefCell<(HashMap<String, Validator>, VecDeque<String>)> = RefCell::new((HashMap::new(), VecDeque::new()));
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response> {
+    let config = EdgeConfig::from_env(&env);
+    let kv = env.kv("REGISTRY_KV")?;
+    match handle(req, &config, &kv).await {
+        Ok(r) => Ok(r),
+        Err(e) => error(500, codes::INTERNAL, &format!("edge error: {e}")),
+    }
+}
+
+fn error(status: u16, code: u32, message: &str) -> Result<Response> {
+    let body = serde_json::json!({"error_code": code, "message": message}).to_string();
+    let headers = Headers::new();
+    headers.set("content-type", CONTENT_TYPE)?;
+    Ok(Response::from_bytes(body.into_bytes())?
+        .with_status(status)
+        .with_headers(headers))
+}
+
+async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<Response> {
+    let url = req.url()?;
+    let method = req.method().to_string();
+    let path = url.path().to_owned();
+    let has_query = url.query().is_some_and(|q| !q.is_empty());
+    match plan(&method, &path) {
+        Plan::Status => status(kv, config).await,
+        Plan::Invalidate => invalidate(&mut req, kv, config).await,
+        Plan::Read { kv_key, immutable } if !has_query => {
+            if config.reads_need_key && req.headers().get("authorization")?.is_none() {
+                return error(
+                    401,
+                    codes::UNAUTHORIZED,
+                    "Reads at this edge need an API key",
+                );
+            }
+            read(&req, kv, config, &kv_key, immutable, &path).await
+        }
+        Plan::Validate {
+            schema_path,
+            schema_key,
+        } => validate(&mut req, kv, config, &schema_path, &schema_key).await,
+        Plan::Write { touched } => {
+            let response = forward(&mut req, config, &path, url.query()).await?;
+            if (200..300).contains(&response.status_code()) {
+                for key in &touched {
+                    drop_key(kv, key).await?;
+                }
+            }
+            Ok(response)
+        }
+        Plan::Read { .. } | Plan::Forward => {
+            let mut r = forward(&mut req, config, &path, url.query()).await?;
+            r.headers_mut().set(CACHE_HEADER, "BYPASS")?;
+            Ok(r)
+        }
+    }
+}
+
+async fn drop_key(kv: &KvStore, key: &str) -> Result<()> {
+    for k in with_variants(key) {
+        kv.delete(&k).await?;
+    }
+    Ok(())
+}
+
+fn entry_response(entry: &Entry, req_headers: &Headers, cache: &str) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set(
+        "content-type",
+        entry.content_type.as_deref().unwrap_or(CONTENT_TYPE),
+    )?;
+    if let Some(cc) = &entry.cache_control {
+        headers.set("cache-control", cc)?;
+    }
+    headers.set(CACHE_HEADER, cache)?;
+    if let Some(etag) = &entry.etag {
+        headers.set("etag", etag)?;
+        if req_headers
+            .get("if-none-match")?
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+        {
+            return Ok(Response::empty()?.with_status(304).with_headers(headers));
+        }
+    }
+    Ok(Response::from_bytes(entry.body.clone().into_bytes())?.with_headers(headers))
+}
+
+/// GET from the origin, carrying the client's auth header.
+async fn origin_get(
+    config: &EdgeConfig,
+    path: &str,
+    auth: Option<String>,
+    etag: Option<&str>,
+) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("accept", CONTENT_TYPE)?;
+    if let Some(a) = auth {
+        headers.set("authorization", &a)?;
+    }
+    if let Some(e) = etag {
+        headers.set("if-none-match", e)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    Fetch::Request(Request::new_with_init(
+        &format!("{}{path}", config.origin),
+        &init,
+    )?)
+    .send()
+    .await
+}
+
+async fn read(
+    req: &Request,
+    kv: &KvStore,
+    config: &EdgeConfig,
+    kv_key: &str,
+    immutable: bool,
+    path: &str,
+) -> Result<Response> {
+    let now = Date::now().as_millis();
+    let cached: Option<Entry> = kv.get(kv_key).json().await?;
+    let auth = req.headers().get("authorization")?;
+    if let Some(entry) = &cached {
+        let fresh =
+            immutable || now.saturating_sub(entry.stored_at) < config.revalidate_secs * 1000;
+        if fresh {
+            return entry_response(entry, req.headers(), "HIT");
+        }
+    }
+    match origin_get(
+        config,
+        path,
+        auth,
+        cached.as_ref().and_then(|e| e.etag.as_deref()),
+    )
+    .await
+    {
+        Ok(r) if r.status_code() == 304 && cached.is_some() => {
+            let mut entry = cached.expect("checked");
+            entry.stored_at = now;
+            kv.put(kv_key, &entry)?.execute().await?;
+            entry_response(&entry, req.headers(), "REVALIDATED")
+        }
+        Ok(mut r) if r.status_code() == 200 => {
+            let h = r.headers().clone();
+            let entry = Entry {
+                body: r.text().await?,
+                etag: h.get("etag")?,
+                cache_control: h.get("cache-control")?,
+                content_type: h.get("content-type")?,
+                stored_at: now,
+            };
+            kv.put(kv_key, &entry)?.execute().await?;
+            entry_response(&entry, req.headers(), "MISS")
+        }
+        Ok(r) if r.status_code() < 500 => {
+            let mut r = r;
+            r.headers_mut().set(CACHE_HEADER, "MISS")?;
+            Ok(r)
+        }
+        // The origin failed or is unreachable: a stale copy beats an error.
+        _ => match &cached {
+            Some(entry) => entry_response(entry, req.headers(), "STALE"),
+            None => error(
+                503,
+                codes::FORWARDING,
+                "The registry origin is unavailable and this edge has no copy",
+            ),
+        },
+    }
+}
+
+async fn forward(
+    req: &mut Request,
+    config: &EdgeConfig,
+    path: &str,
+    query: Option<&str>,
+) -> Result<Response> {
+    let headers = Headers::new();
+    for name in ["content-type", "authorization", "accept", "if-none-match"] {
+        if let Some(v) = req.headers().get(name)? {
+            headers.set(name, &v)?;
+        }
+    }
+    let method = req.method();
+    let body = if matches!(method, Method::Get | Method::Head) {
+        None
+    } else {
+        Some(req.bytes().await?)
+    };
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers);
+    if let Some(b) = body {
+        init.with_body(Some(js_sys_bytes(&b)));
+    }
+    let url = match query {
+        Some(q) if !q.is_empty() => format!("{}{path}?{q}", config.origin),
+        _ => format!("{}{path}", config.origin),
+    };
+    match Fetch::Request(Request::new_with_init(&url, &init)?)
+        .send()
+        .await
+    {
+        Ok(r) => Ok(r),
+        Err(_) => error(503, codes::FORWARDING, "The registry origin is unavailable"),
+    }
+}
+
+fn js_sys_bytes(bytes: &[u8]) -> wasm_bindgen::JsValue {
+    worker::js_sys::Uint8Array::from(bytes).into()
+}
+
+async fn status(kv: &KvStore, config: &EdgeConfig) -> Result<Response> {
+    let applied: i64 = kv
+        .get(APPLIED_SEQ_KEY)
+        .text()
+        .await?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response::from_json(
+        &serde_json::json!({"applied_seq": applied, "build": config.build, "origin": config.origin}),
+    )
+}
+
+async fn invalidate(req: &mut Request, kv: &KvStore, config: &EdgeConfig) -> Result<Response> {
+    let Some(secret) = &config.secret else {
+        return error(
+            503,
+            codes::UNAVAILABLE,
+            "This edge has no invalidation secret configured",
+        );
+    };
+    let body = req.bytes().await?;
+    let timestamp = req
+        .headers()
+        .get(invalidation::TIMESTAMP_HEADER)?
+        .unwrap_or_default();
+    let signature = req
+        .headers()
+        .get(invalidation::SIGNATURE_HEADER)?
+        .unwrap_or_default();
+    let now = (Date::now().as_millis() / 1000) as i64;
+    if let Err(e) = invalidation::verify(secret.as_bytes(), &timestamp, &body, &signature, now) {
+        return error(
+            401,
+            codes::UNAUTHORIZED,
+            &format!("invalidation refused: {e}"),
+        );
+    }
+    let batch: InvalidationBatch = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return error(400, 400, &format!("invalid batch: {e}")),
+    };
+    let nonce_key = format!("_registry/nonce/{}", batch.nonce);
+    if kv.get(&nonce_key).text().await?.is_some() {
+        return error(
+            409,
+            40901,
+            "invalidation refused: this batch was already delivered (replay)",
+        );
+    }
+    // Remembered longer than a signature stays acceptable, so a replay is always caught.
+    kv.put(&nonce_key, "1")?
+        .expiration_ttl((invalidation::MAX_SKEW_SECS * 3) as u64)
+        .execute()
+        .await?;
+    for event in &batch.events {
+        for key in &event.keys {
+            drop_key(kv, key).await?;
+        }
+    }
+    let applied: i64 = kv
+        .get(APPLIED_SEQ_KEY)
+        .text()
+        .await?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let highest = batch.max_seq().unwrap_or(0).max(applied);
+    kv.put(APPLIED_SEQ_KEY, highest.to_string())?
+        .execute()
+        .await?;
+    Response::from_json(&serde_json::json!({"applied_seq": highest}))
+}
+
+/// The compiled validator for `schema`, from isolate memory or compiled now (and kept,
+/// dropping the oldest beyond [`MAX_VALIDATORS`]).
+fn compiled(schema: &Schema) -> Option<Validator> {
+    let fingerprint = schema.fingerprint.to_hex();
+    if let Some(v) = VALIDATORS.with(|v| v.borrow().0.get(&fingerprint).cloned()) {
+        return Some(v);
+    }
+    let v = Validator::compile(schema).ok()?;
+    VALIDATORS.with(|cell| {
+        let (map, order) = &mut *cell.borrow_mut();
+        if map.len() >= MAX_VALIDATORS
+            && let Some(oldest) = order.pop_front()
+        {
+            map.remove(&oldest);
+        }
+        map.insert(fingerprint.clone(), v.clone());
+        order.push_back(fingerprint);
+    });
+    Some(v)
+}
+
+/// The schema document a validate request names, read through the same KV path as a GET.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SchemaDoc {
+    schema: String,
+    #[serde(default)]
+    schema_type: Option<String>,
+    #[serde(default)]
+    references: Vec<SchemaReference>,
+}
+
+async fn cached_doc(
+    req: &Request,
+    kv: &KvStore,
+    config: &EdgeConfig,
+    path: &str,
+    key: &str,
+) -> Result<std::result::Result<SchemaDoc, Response>> {
+    let immutable = key.starts_with("id/") || key.starts_with("sv/");
+    let mut r = if key.is_empty() {
+        origin_get(config, path, req.headers().get("authorization")?, None).await?
+    } else {
+        read(req, kv, config, key, immutable, path).await?
+    };
+    if r.status_code() != 200 {
+        return Ok(Err(r));
+    }
+    match serde_json::from_str(&r.text().await?) {
+        Ok(doc) => Ok(Ok(doc)),
+        Err(e) => Ok(Err(error(
+            502,
+            codes::FORWARDING,
+            &format!("unexpected origin answer: {e}"),
+        )?)),
+    }
+}
+
+async fn resolve(
+    req: &Request,
+    kv: &KvStore,
+    config: &EdgeConfig,
+    refs: &[SchemaReference],
+    out: &mut Vec<ResolvedReference>,
+    depth: usize,
+) -> Result<bool> {
+    for r in refs {
+        if depth > 16 || out.iter().any(|x| x.reference == *r) {
+            continue;
+        }
+        let path = format!("/subjects/{}/versions/{}", urlencode(&r.subject), r.version);
+        let key = registry_core::cache_key::CacheKey::SubjectVersion(r.subject.clone(), r.version)
+            .to_string();
+        let Ok(doc) = cached_doc(req, kv, config, &path, &key).await? else {
+            return Ok(false);
+        };
+        if !Box::pin(resolve(req, kv, config, &doc.references, out, depth + 1)).await? {
+            return Ok(false);
+        }
+        out.push(ResolvedReference {
+            reference: r.clone(),
+            schema: doc.schema,
+        });
+    }
+    Ok(true)
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn validate(
+    req: &mut Request,
+    kv: &KvStore,
+    config: &EdgeConfig,
+    schema_path: &str,
+    schema_key: &str,
+) -> Result<Response> {
+    let payload: serde_json::Value = match req.json().await {
+        Ok(v) => v,
+        Err(e) => return error(400, 400, &format!("Invalid JSON body: {e}")),
+    };
+    let doc = match cached_doc(req, kv, config, schema_path, schema_key).await? {
+        Ok(doc) => doc,
+        Err(response) => return Ok(response),
+    };
+    let mut resolved = Vec::new();
+    if !resolve(req, kv, config, &doc.references, &mut resolved, 0).await? {
+        return error(503, codes::FORWARDING, "A referenced schema is unavailable");
+    }
+    let ty: SchemaType = doc
+        .schema_type
+        .as_deref()
+        .unwrap_or("AVRO")
+        .parse()
+        .unwrap_or_default();
+    let schema = match Schema::parse(ty, &doc.schema, &resolved, ParseOptions::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            return error(
+                500,
+                codes::INTERNAL,
+                &format!("stored schema does not parse: {e}"),
+            );
+        }
+    };
+    let Some(validator) = compiled(&schema) else {
+        return error(500, codes::INTERNAL, "stored schema does not compile");
+    };
+    let results = validate_payloads(payload)
+        .iter()
+        .map(|p| {
+            let errors = validator.validate(p);
+            ValidateResult {
+                valid: errors.is_empty(),
+                errors,
+            }
+        })
+        .collect();
+    let headers = Headers::new();
+    headers.set("content-type", CONTENT_TYPE)?;
+    headers.set(CACHE_HEADER, "LOCAL")?;
+    Ok(Response::from_json(&ValidateResponse { results })?.with_headers(headers))
+}
