@@ -53,4 +53,7 @@ step "edge: lints on wasm32 and the Worker build"
 cargo clippy -p llm-schema-registry-edge --target wasm32-unknown-unknown -- -D warnings
 scripts/build-edge.sh
 
+step "edge in workerd: two edges, origin on PostgreSQL, signed invalidations"
+(cd edge/test && ORIGIN_BIN="$PWD/../../target/debug/schema-registry-server" node --test edge.test.mjs)
+
 step "all tests passed"

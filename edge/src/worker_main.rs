@@ -125,11 +125,32 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
             Ok(response)
         }
         Plan::Read { .. } | Plan::Forward => {
-            let mut r = forward(&mut req, config, &path, url.query()).await?;
-            r.headers_mut().set(CACHE_HEADER, "BYPASS")?;
-            Ok(r)
+            let r = forward(&mut req, config, &path, url.query()).await?;
+            relay(r, "BYPASS").await
         }
     }
+}
+
+/// A copy of an origin response (whose headers are immutable) with our cache header added.
+async fn relay(mut r: Response, cache: &str) -> Result<Response> {
+    let headers = Headers::new();
+    for name in [
+        "content-type",
+        "etag",
+        "cache-control",
+        "retry-after",
+        "x-request-id",
+    ] {
+        if let Some(v) = r.headers().get(name)? {
+            headers.set(name, &v)?;
+        }
+    }
+    headers.set(CACHE_HEADER, cache)?;
+    let status = r.status_code();
+    let body = r.bytes().await?;
+    Ok(Response::from_bytes(body)?
+        .with_status(status)
+        .with_headers(headers))
 }
 
 async fn drop_key(kv: &KvStore, key: &str) -> Result<()> {
@@ -230,11 +251,7 @@ async fn read(
             kv.put(kv_key, &entry)?.execute().await?;
             entry_response(&entry, req.headers(), "MISS")
         }
-        Ok(r) if r.status_code() < 500 => {
-            let mut r = r;
-            r.headers_mut().set(CACHE_HEADER, "MISS")?;
-            Ok(r)
-        }
+        Ok(r) if r.status_code() < 500 => relay(r, "MISS").await,
         // The origin failed or is unreachable: a stale copy beats an error.
         _ => match &cached {
             Some(entry) => entry_response(entry, req.headers(), "STALE"),
@@ -458,6 +475,14 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// The request content types the origin accepts (the same list, so both answer alike).
+const ACCEPTED_TYPES: [&str; 4] = [
+    CONTENT_TYPE,
+    "application/vnd.schemaregistry+json",
+    "application/json",
+    "application/octet-stream",
+];
+
 async fn validate(
     req: &mut Request,
     kv: &KvStore,
@@ -465,6 +490,21 @@ async fn validate(
     schema_path: &str,
     schema_key: &str,
 ) -> Result<Response> {
+    if let Some(ct) = req.headers().get("content-type")? {
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if !essence.is_empty() && !ACCEPTED_TYPES.contains(&essence.as_str()) {
+            return error(
+                415,
+                codes::UNSUPPORTED_MEDIA_TYPE,
+                &format!("Content type {ct} is not supported"),
+            );
+        }
+    }
     let payload: serde_json::Value = match req.json().await {
         Ok(v) => v,
         Err(e) => return error(400, 400, &format!("Invalid JSON body: {e}")),

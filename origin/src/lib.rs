@@ -2,6 +2,7 @@
 //! `schema-registry` command-line tool for pipelines.
 
 pub mod cli;
+pub mod dispatch;
 pub mod http;
 pub mod registry;
 pub mod server;

@@ -78,6 +78,8 @@ impl CachedBody {
 /// The registry service shared by all requests.
 pub struct Registry {
     pub store: Arc<dyn Store>,
+    /// Signalled after every write, to wake the invalidation dispatcher at once.
+    pub wake: Arc<tokio::sync::Notify>,
     pub options: RegistryOptions,
     immutable: Cache<CacheKey, Arc<CachedBody>>,
     mutable: Cache<CacheKey, Arc<CachedBody>>,
@@ -111,6 +113,7 @@ impl Registry {
                 .build(),
             store,
             options,
+            wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -144,6 +147,7 @@ impl Registry {
             self.immutable.invalidate(key).await;
             self.mutable.invalidate(key).await;
         }
+        self.wake.notify_one();
     }
 
     /// Resolves `references` (recursively, dependencies first) from stored versions.

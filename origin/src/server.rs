@@ -57,6 +57,19 @@ pub struct ServerConfig {
     /// The compatibility level when none is configured.
     #[arg(long, env = "DEFAULT_COMPATIBILITY", default_value = "BACKWARD", value_parser = parse_level)]
     pub default_compatibility: CompatibilityLevel,
+    /// An edge to send invalidations to (repeat, or comma-separate in the variable); edges
+    /// can also be added at run time with `POST /admin/edges`.
+    #[arg(long = "edge-url", env = "EDGE_URLS", value_delimiter = ',')]
+    pub edge_urls: Vec<String>,
+    /// The shared secret invalidations are signed with; the dispatcher runs only with one.
+    #[arg(long, env = "INVALIDATION_SECRET", hide_env_values = true)]
+    pub invalidation_secret: Option<String>,
+    /// How often the dispatcher looks for undelivered events when nothing wakes it.
+    #[arg(long, env = "DISPATCH_POLL_MS", default_value_t = 1_000)]
+    pub dispatch_poll_ms: u64,
+    /// Most events in one invalidation batch.
+    #[arg(long, env = "DISPATCH_BATCH", default_value_t = 500)]
+    pub dispatch_batch: i64,
     /// Log format: `text` or `json`. Levels come from `RUST_LOG` (default `info`).
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -135,6 +148,39 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
                 }))
                 .timeout(timeout),
         )
+}
+
+/// Registers the configured edges and starts the invalidation dispatcher (when a secret is
+/// configured); it stops when `shutdown` flips to true.
+pub async fn start_dispatcher(
+    registry: &Registry,
+    config: &ServerConfig,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Result<Option<tokio::task::JoinHandle<()>>, StoreError> {
+    for url in config.edge_urls.iter().filter(|u| !u.is_empty()) {
+        registry.store.add_edge(url.trim_end_matches('/')).await?;
+    }
+    let Some(secret) = config.invalidation_secret.clone().filter(|s| !s.is_empty()) else {
+        if !config.edge_urls.is_empty() {
+            tracing::warn!(
+                "edges are configured but INVALIDATION_SECRET is not: invalidations are not sent"
+            );
+        }
+        return Ok(None);
+    };
+    let options = crate::dispatch::DispatchOptions {
+        secret: secret.into_bytes(),
+        batch_size: config.dispatch_batch,
+        poll_interval: Duration::from_millis(config.dispatch_poll_ms),
+        request_timeout: Duration::from_secs(5),
+        max_backoff: Duration::from_secs(30),
+    };
+    let dispatcher = crate::dispatch::Dispatcher::new(
+        Arc::clone(&registry.store),
+        options,
+        Arc::clone(&registry.wake),
+    );
+    Ok(Some(tokio::spawn(dispatcher.run(shutdown))))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.

@@ -35,7 +35,16 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let backend = store.backend();
-    let app = server::app(server::registry(store, &config), &config);
+    let registry = server::registry(store, &config);
+    let (stop_dispatch, dispatch_stopped) = tokio::sync::watch::channel(false);
+    let dispatcher = match server::start_dispatcher(&registry, &config, dispatch_stopped).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot register the configured edges");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let app = server::app(registry, &config);
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -44,7 +53,12 @@ async fn main() -> std::process::ExitCode {
         }
     };
     tracing::info!(addr = %config.listen, backend, "schema registry listening");
-    match server::run(listener, app, server::shutdown_signal()).await {
+    let served = server::run(listener, app, server::shutdown_signal()).await;
+    let _ = stop_dispatch.send(true);
+    if let Some(d) = dispatcher {
+        let _ = d.await;
+    }
+    match served {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %e, "server failed");

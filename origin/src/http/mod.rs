@@ -2,6 +2,7 @@
 //! resource, merged into one router here. `app(state)` needs no socket, so tests can call it
 //! directly; `crate::server` binds it.
 
+mod admin;
 mod compatibility;
 mod error;
 mod extract;
@@ -42,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .merge(settings::router())
         .merge(validate::router())
         .merge(misc::router())
+        .merge(admin::router())
         .fallback(|| async {
             ApiError::NotFound(api::codes::NOT_FOUND, "HTTP 404 Not Found".into())
         })

@@ -288,4 +288,52 @@ pub trait Store: Send + Sync {
 
     /// Events after `after`, oldest first.
     async fn events(&self, after: i64, limit: i64) -> Result<Vec<EventRecord>, StoreError>;
+
+    /// The highest event seq (0 when there is none).
+    async fn max_event_seq(&self) -> Result<i64, StoreError>;
+
+    /// When event `seq` was written (Unix ms).
+    async fn event_time_ms(&self, seq: i64) -> Result<Option<i64>, StoreError>;
+
+    /// The edges and their delivery state.
+    async fn edges(&self) -> Result<Vec<EdgeRecord>, StoreError>;
+
+    /// Adds an edge (no-op if present) with its cursor at the current end of the log: a new
+    /// edge starts with an empty cache, so older events are nothing to it.
+    async fn add_edge(&self, url: &str) -> Result<(), StoreError>;
+
+    async fn remove_edge(&self, url: &str) -> Result<bool, StoreError>;
+
+    /// Records a delivery attempt: the new cursor on success, the error otherwise.
+    async fn record_delivery(
+        &self,
+        url: &str,
+        cursor: Option<i64>,
+        error: Option<&str>,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Becomes the one dispatcher among the processes sharing this database, if none is: the
+    /// returned guard holds the lease until dropped.
+    async fn try_lead_dispatch(&self) -> Result<Option<Box<dyn DispatchLease>>, StoreError>;
+
+    /// The PostgreSQL pool, for `LISTEN` (none on SQLite).
+    fn pg_pool(&self) -> Option<sqlx::PgPool>;
+}
+
+/// The dispatcher lease; checked before each round, released on drop.
+#[async_trait]
+pub trait DispatchLease: Send + Sync {
+    /// Whether the lease still holds (its connection is alive).
+    async fn alive(&mut self) -> bool;
+}
+
+/// An edge as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeRecord {
+    pub url: String,
+    pub cursor: i64,
+    pub last_error: Option<String>,
+    pub last_attempt_ms: Option<i64>,
+    pub last_success_ms: Option<i64>,
 }

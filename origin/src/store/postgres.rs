@@ -27,6 +27,32 @@ impl PostgresStore {
          to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') \
          FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
+    const EVENT_TIME_MS: &'static str =
+        "SELECT CAST(EXTRACT(EPOCH FROM created_at) * 1000 AS BIGINT) FROM events WHERE seq = $1";
+    /// Sent with every event, delivered at commit: wakes dispatchers in other processes.
+    const NOTIFY: Option<&'static str> = Some("SELECT pg_notify('registry_events', '')");
+    /// The advisory lock key of the dispatcher lease ("registry" in ASCII).
+    const DISPATCH_LOCK: i64 = 0x7265_6769_7374_7279;
+
+    /// The dispatcher lease: a session advisory lock on a connection taken out of the pool,
+    /// released when the connection closes (on drop, or if the database goes away).
+    async fn lead(&self) -> Result<Option<Box<dyn super::DispatchLease>>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(Self::DISPATCH_LOCK)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !locked {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(PgLease(conn.detach()))))
+    }
+
+    #[allow(clippy::unnecessary_wraps)]
+    fn postgres_pool(&self) -> Option<PgPool> {
+        Some(self.pool.clone())
+    }
+
     /// Connects and runs the migrations.
     pub async fn connect(
         url: &str,
@@ -52,3 +78,12 @@ impl PostgresStore {
 }
 
 impl_store!(PostgresStore, sqlx::Postgres, "postgres");
+
+struct PgLease(sqlx::PgConnection);
+
+#[async_trait::async_trait]
+impl super::DispatchLease for PgLease {
+    async fn alive(&mut self) -> bool {
+        sqlx::query("SELECT 1").execute(&mut self.0).await.is_ok()
+    }
+}

@@ -140,6 +140,9 @@ macro_rules! impl_store {
                     .bind(actor)
                     .execute(&mut *conn)
                     .await?;
+                if let Some(notify) = Self::NOTIFY {
+                    sqlx::query(notify).execute(&mut *conn).await?;
+                }
                 Ok(())
             }
 
@@ -580,6 +583,68 @@ macro_rules! impl_store {
                 Self::append_event(&mut tx, setting.event(), subject, None, None, &[key], actor).await?;
                 tx.commit().await?;
                 Ok(previous)
+            }
+
+            async fn max_event_seq(&self) -> Result<i64, $crate::store::StoreError> {
+                let max: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events").fetch_one(&self.pool).await?;
+                Ok(max.unwrap_or(0))
+            }
+
+            async fn event_time_ms(&self, seq: i64) -> Result<Option<i64>, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar(Self::EVENT_TIME_MS).bind(seq).fetch_optional(&self.pool).await?)
+            }
+
+            async fn edges(&self) -> Result<Vec<$crate::store::EdgeRecord>, $crate::store::StoreError> {
+                let rows: Vec<(String, i64, Option<String>, Option<i64>, Option<i64>)> =
+                    sqlx::query_as("SELECT url, cursor, last_error, last_attempt_ms, last_success_ms FROM edges ORDER BY url")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(url, cursor, last_error, last_attempt_ms, last_success_ms)| $crate::store::EdgeRecord { url, cursor, last_error, last_attempt_ms, last_success_ms })
+                    .collect())
+            }
+
+            async fn add_edge(&self, url: &str) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("INSERT INTO edges (url, cursor) VALUES ($1, (SELECT COALESCE(MAX(seq), 0) FROM events)) ON CONFLICT (url) DO NOTHING")
+                    .bind(url)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn remove_edge(&self, url: &str) -> Result<bool, $crate::store::StoreError> {
+                Ok(sqlx::query("DELETE FROM edges WHERE url = $1").bind(url).execute(&self.pool).await?.rows_affected() > 0)
+            }
+
+            async fn record_delivery(&self, url: &str, cursor: Option<i64>, error: Option<&str>, now_ms: i64) -> Result<(), $crate::store::StoreError> {
+                match cursor {
+                    // The cursor only moves forward (a slow, late answer must not rewind it).
+                    Some(c) => sqlx::query(
+                        "UPDATE edges SET cursor = CASE WHEN cursor > $2 THEN cursor ELSE $2 END, last_error = NULL, \
+                         last_attempt_ms = $3, last_success_ms = $3 WHERE url = $1",
+                    )
+                    .bind(url)
+                    .bind(c)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?,
+                    None => sqlx::query("UPDATE edges SET last_error = $2, last_attempt_ms = $3 WHERE url = $1")
+                        .bind(url)
+                        .bind(error)
+                        .bind(now_ms)
+                        .execute(&self.pool)
+                        .await?,
+                };
+                Ok(())
+            }
+
+            fn pg_pool(&self) -> Option<sqlx::PgPool> {
+                self.postgres_pool()
+            }
+
+            async fn try_lead_dispatch(&self) -> Result<Option<Box<dyn $crate::store::DispatchLease>>, $crate::store::StoreError> {
+                self.lead().await
             }
 
             async fn events(&self, after: i64, limit: i64) -> Result<Vec<$crate::store::EventRecord>, $crate::store::StoreError> {

@@ -26,6 +26,20 @@ impl SqliteStore {
     const AFTER_EXPLICIT_ID: Option<&'static str> = None;
     const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 
+    const EVENT_TIME_MS: &'static str = "SELECT CAST((julianday(created_at) - 2440587.5) * 86400000 AS INTEGER) FROM events WHERE seq = $1";
+    const NOTIFY: Option<&'static str> = None;
+
+    /// One process owns an SQLite file, so its dispatcher always leads.
+    #[allow(clippy::unused_async)]
+    async fn lead(&self) -> Result<Option<Box<dyn super::DispatchLease>>, StoreError> {
+        Ok(Some(Box::new(SqliteLease)))
+    }
+
+    #[allow(clippy::unused_self)]
+    fn postgres_pool(&self) -> Option<sqlx::PgPool> {
+        None
+    }
+
     /// Opens (creating if needed) the database at `url` (`sqlite://path`), runs the migrations.
     pub async fn connect(
         url: &str,
@@ -67,3 +81,12 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+
+struct SqliteLease;
+
+#[async_trait::async_trait]
+impl super::DispatchLease for SqliteLease {
+    async fn alive(&mut self) -> bool {
+        true
+    }
+}

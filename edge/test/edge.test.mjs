@@ -1,0 +1,280 @@
+// The edge in the real Workers runtime (workerd, through miniflare): two edges with separate KV
+// stores in front of an origin on PostgreSQL whose dispatcher pushes signed invalidations.
+//
+// Needs: the Worker built (scripts/build-edge.sh), the origin binary (ORIGIN_BIN, default
+// target/debug/schema-registry-server), PostgreSQL at TEST_POSTGRES_URL. Run by scripts/test.sh.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, execFileSync } from 'node:child_process'
+import { createServer } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createHmac, randomUUID } from 'node:crypto'
+import { Miniflare } from 'miniflare'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+const ORIGIN_BIN = process.env.ORIGIN_BIN ?? join(ROOT, 'target/debug/schema-registry-server')
+const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432'
+const SECRET = 'edge-test-secret'
+const DB = `registry_edge_test_${process.pid}`
+const work = mkdtempSync(join(tmpdir(), 'registry-edge-'))
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+async function until(what, fn, timeoutMs = 15_000) {
+  const start = Date.now()
+  for (;;) {
+    // A network error while polling (a restarting server, a reset socket) means "not yet".
+    const value = await Promise.resolve().then(fn).catch(() => false)
+    if (value) return Date.now() - start
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await sleep(25)
+  }
+}
+
+const origin = { port: 0, url: '', proc: null }
+const edges = { A: { port: 0, mf: null }, B: { port: 0, mf: null } }
+
+function psql(sql) {
+  execFileSync('psql', [`${PG}/postgres`, '-qtAc', sql])
+}
+
+async function startOrigin() {
+  origin.proc = spawn(ORIGIN_BIN, [], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `${PG}/${DB}`,
+      LISTEN_ADDR: `127.0.0.1:${origin.port}`,
+      EDGE_URLS: [edges.A, edges.B].map((e) => `http://127.0.0.1:${e.port}`).join(','),
+      INVALIDATION_SECRET: SECRET,
+      DISPATCH_POLL_MS: '200',
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  await until('origin ready', async () => (await fetch(`${origin.url}/ready`).catch(() => null))?.ok)
+}
+
+async function stopOrigin(signal = 'SIGTERM') {
+  const p = origin.proc
+  origin.proc = null
+  if (!p || p.exitCode !== null) return
+  const exited = new Promise((r) => p.once('exit', r))
+  p.kill(signal)
+  await exited
+}
+
+async function startEdge(name) {
+  const edge = edges[name]
+  edge.mf = new Miniflare({
+    modules: true,
+    scriptPath: join(ROOT, 'edge/build/index.js'),
+    modulesRoot: join(ROOT, 'edge/build'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2026-04-01',
+    kvNamespaces: ['REGISTRY_KV'],
+    kvPersist: join(work, `kv-${name}`),
+    bindings: { ORIGIN_URL: origin.url, INVALIDATION_SECRET: SECRET, BUILD_VERSION: `test-${name}` },
+    host: '127.0.0.1',
+    port: edge.port,
+  })
+  await edge.mf.ready
+}
+
+async function stopEdge(name) {
+  await edges[name].mf?.dispose()
+  edges[name].mf = null
+}
+
+const at = (name, path) => `http://127.0.0.1:${edges[name].port}${path}`
+const json = async (url, init) => {
+  let r
+  try {
+    r = await fetch(url, init)
+  } catch (err) {
+    // A keep-alive socket the local server closed: retry a GET once, as HTTP clients do.
+    if ((init?.method ?? 'GET') !== 'GET') throw err
+    r = await fetch(url, init)
+  }
+  return { status: r.status, cache: r.headers.get('x-registry-cache'), body: await r.text(), headers: r.headers }
+}
+const register = (base, subject, schema) =>
+  json(`${base}/subjects/${subject}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema: JSON.stringify(schema) }),
+  })
+const record = (n) => ({
+  type: 'record',
+  name: 'Event',
+  namespace: 'edge',
+  fields: Array.from({ length: n }, (_, i) => ({ name: `f${i}`, type: ['null', 'string'], default: null })),
+})
+const latestVersion = async (name, subject) => {
+  const r = await json(at(name, `/subjects/${subject}/versions/latest`))
+  return r.status === 200 ? JSON.parse(r.body).version : null
+}
+
+before(async () => {
+  psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+  psql(`CREATE DATABASE ${DB}`)
+  origin.port = await freePort()
+  origin.url = `http://127.0.0.1:${origin.port}`
+  edges.A.port = await freePort()
+  edges.B.port = await freePort()
+  await startEdge('A')
+  await startEdge('B')
+  await startOrigin()
+})
+
+after(async () => {
+  await stopOrigin()
+  await stopEdge('A')
+  await stopEdge('B')
+  psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+  rmSync(work, { recursive: true, force: true })
+})
+
+test('read-through, then hits, with the origin\'s status, headers and body bytes', async () => {
+  assert.equal((await register(origin.url, 'rt', record(1))).status, 200)
+  for (const path of ['/schemas/ids/1', '/schemas/ids/1/schema', '/subjects/rt/versions/1', '/subjects/rt/versions/latest', '/subjects', '/subjects/rt/versions', '/config']) {
+    const direct = await json(`${origin.url}${path}`)
+    const miss = await json(at('A', path))
+    const hit = await json(at('A', path))
+    assert.equal(miss.cache, 'MISS', path)
+    assert.equal(hit.cache, 'HIT', path)
+    for (const r of [miss, hit]) {
+      assert.equal(r.status, direct.status, path)
+      assert.equal(r.body, direct.body, `${path}: identical body`)
+      for (const h of ['content-type', 'etag', 'cache-control']) assert.equal(r.headers.get(h), direct.headers.get(h), `${path}: ${h}`)
+    }
+  }
+  const notModified = await fetch(at('A', '/schemas/ids/1'), { headers: { 'if-none-match': (await json(`${origin.url}/schemas/ids/1`)).headers.get('etag') } })
+  assert.equal(notModified.status, 304)
+  const missing = await json(at('A', '/subjects/nope/versions/latest'))
+  assert.equal(missing.status, 404)
+  assert.equal(JSON.parse(missing.body).error_code, 40401)
+})
+
+test('validation runs at the edge', async () => {
+  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [{ f0: 'x' }, { f0: 1 }] }) }
+  const r = await json(at('B', '/subjects/rt/versions/latest/validate'), init)
+  assert.equal(r.status, 200)
+  assert.equal(r.cache, 'LOCAL')
+  const body = JSON.parse(r.body)
+  assert.deepEqual(body.results.map((x) => x.valid), [true, false])
+  assert.equal(body.results[1].errors[0].instancePath, '/f0')
+  const direct = await json(`${origin.url}/subjects/rt/versions/latest/validate`, init)
+  assert.deepEqual(body, JSON.parse(direct.body), 'same results as the origin')
+  const wrongType = await json(at('B', '/subjects/rt/versions/latest/validate'), { ...init, headers: { 'content-type': 'text/plain' } })
+  assert.equal(wrongType.status, 415, 'the same content-type rule as the origin')
+})
+
+test('a new version at the origin reaches both edges\' latest', async () => {
+  assert.equal(await latestVersion('A', 'rt'), 1)
+  assert.equal(await latestVersion('B', 'rt'), 1)
+  const start = Date.now()
+  assert.equal((await register(origin.url, 'rt', record(2))).status, 200)
+  const times = {}
+  await Promise.all(['A', 'B'].map(async (name) => {
+    await until(`edge ${name} sees version 2`, async () => (await latestVersion(name, 'rt')) === 2)
+    times[name] = Date.now() - start
+  }))
+  console.log(`# propagation to latest: edge A ${times.A} ms, edge B ${times.B} ms`)
+})
+
+test('soft and permanent deletes invalidate', async () => {
+  const { body } = await json(`${origin.url}/subjects/rt/versions/2`)
+  const id2 = JSON.parse(body).id
+  assert.equal((await json(at('A', `/schemas/ids/${id2}`))).status, 200)
+  assert.equal((await json(`${origin.url}/subjects/rt/versions/2`, { method: 'DELETE' })).status, 200)
+  await until('edges see version 1 as latest', async () => (await latestVersion('A', 'rt')) === 1 && (await latestVersion('B', 'rt')) === 1)
+  assert.equal((await json(at('B', '/subjects/rt/versions/2'))).status, 404)
+  assert.equal((await json(`${origin.url}/subjects/rt/versions/2?permanent=true`, { method: 'DELETE' })).status, 200)
+  await until('the permanently deleted schema is gone at the edge', async () => (await json(at('A', `/schemas/ids/${id2}`))).status === 404)
+})
+
+test('a write through edge A is read back at once through A, through B after propagation', async () => {
+  const subject = `ryw-${randomUUID().slice(0, 6)}`
+  assert.equal((await register(at('A', ''), subject, record(1))).status, 200)
+  assert.equal(await latestVersion('A', subject), 1)
+  assert.equal((await register(at('A', ''), subject, record(3))).status, 200)
+  assert.equal(await latestVersion('A', subject), 2, 'read your own write through the same edge, at once')
+  await until('edge B sees the write', async () => (await latestVersion('B', subject)) === 2)
+})
+
+function signed(body, { secret = SECRET, timestamp = Math.floor(Date.now() / 1000) } = {}) {
+  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
+  return { method: 'POST', headers: { 'content-type': 'application/json', 'x-registry-timestamp': String(timestamp), 'x-registry-signature': signature }, body }
+}
+
+test('bad signature, old timestamp and replayed batch are rejected', async () => {
+  const body = JSON.stringify({ nonce: randomUUID(), events: [{ seq: 1, kind: 'register', keys: ['subjects'] }] })
+  const bad = await json(at('A', '/_registry/invalidate'), signed(body, { secret: 'wrong' }))
+  assert.equal(bad.status, 401)
+  assert.equal(JSON.parse(bad.body).error_code, 40101)
+  const old = await json(at('A', '/_registry/invalidate'), signed(body, { timestamp: Math.floor(Date.now() / 1000) - 600 }))
+  assert.equal(old.status, 401)
+  assert.match(JSON.parse(old.body).message, /timestamp/)
+  assert.equal((await json(at('A', '/_registry/invalidate'), signed(body))).status, 200)
+  const replay = await json(at('A', '/_registry/invalidate'), signed(body))
+  assert.equal(replay.status, 409)
+  assert.match(JSON.parse(replay.body).message, /replay/)
+})
+
+async function head() {
+  return (await (await fetch(`${origin.url}/admin/edges`)).json())[0].head
+}
+
+test('an edge down for a while receives every missed event, in order, when it is back', async () => {
+  await stopEdge('B')
+  const subject = `down-${randomUUID().slice(0, 6)}`
+  for (let n = 1; n <= 5; n++) assert.equal((await register(origin.url, subject, record(n))).status, 200)
+  await until('the origin reports edge B failing and lagging', async () => {
+    const list = await (await fetch(`${origin.url}/admin/edges`)).json()
+    const b = list.find((e) => e.url.endsWith(`:${edges.B.port}`))
+    return b && b.lag_events > 0 && b.last_error
+  })
+  await startEdge('B')
+  const target = await head()
+  await until('edge B caught up', async () => (await (await fetch(at('B', '/_registry/status'))).json()).applied_seq >= target, 20_000)
+  assert.equal(await latestVersion('B', subject), 5)
+  const b = (await (await fetch(`${origin.url}/admin/edges`)).json()).find((e) => e.url.endsWith(`:${edges.B.port}`))
+  assert.equal(b.lag_events, 0)
+  assert.equal(b.cursor, target)
+})
+
+test('origin stopped: edges keep serving cached reads; misses get 503', async () => {
+  assert.equal((await json(at('A', '/schemas/ids/1'))).status, 200)
+  await json(at('A', '/subjects/rt/versions/latest'))
+  await stopOrigin()
+  const cached = await json(at('A', '/schemas/ids/1'))
+  assert.equal(cached.status, 200)
+  assert.equal(cached.cache, 'HIT')
+  const latest = await json(at('A', '/subjects/rt/versions/latest'))
+  assert.equal(latest.status, 200)
+  const miss = await json(at('A', '/schemas/ids/999999'))
+  assert.equal(miss.status, 503)
+  assert.equal(JSON.parse(miss.body).error_code, 50003)
+  await startOrigin()
+})
+
+test('origin killed mid-dispatch and restarted: nothing lost', async () => {
+  await stopEdge('B')
+  const subject = `crash-${randomUUID().slice(0, 6)}`
+  for (let n = 1; n <= 3; n++) assert.equal((await register(origin.url, subject, record(n))).status, 200)
+  const target = await head()
+  await stopOrigin('SIGKILL')
+  await startEdge('B')
+  await startOrigin()
+  await until('edge B receives the events written before the crash', async () => (await (await fetch(at('B', '/_registry/status'))).json()).applied_seq >= target, 20_000)
+  assert.equal(await latestVersion('B', subject), 3)
+})
