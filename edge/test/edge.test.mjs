@@ -250,6 +250,11 @@ test('an edge down for a while receives every missed event, in order, when it is
   const b = (await (await fetch(`${origin.url}/admin/edges`)).json()).find((e) => e.url.endsWith(`:${edges.B.port}`))
   assert.equal(b.lag_events, 0)
   assert.equal(b.cursor, target)
+  assert.equal(b.last_error, null)
+  const metrics = await (await fetch(`${origin.url}/metrics`)).text()
+  for (const m of ['registry_invalidation_delivery_seconds_bucket', 'registry_invalidation_failures_total', 'registry_outbox_lag_events', 'registry_invalidation_events_delivered_total']) {
+    assert.ok(metrics.includes(m), `/metrics has ${m}`)
+  }
 })
 
 test('origin stopped: edges keep serving cached reads; misses get 503', async () => {

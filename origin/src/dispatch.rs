@@ -42,8 +42,6 @@ pub struct Dispatcher {
     wake: Arc<Notify>,
     client: reqwest::Client,
     backoff: HashMap<String, Backoff>,
-    /// Delivery latency (event written -> acknowledged), in milliseconds, last batch per edge.
-    pub last_latency_ms: Arc<AtomicU64>,
 }
 
 fn now_ms() -> i64 {
@@ -90,7 +88,6 @@ impl Dispatcher {
             wake,
             client,
             backoff: HashMap::new(),
-            last_latency_ms: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -162,6 +159,7 @@ impl Dispatcher {
                     .min(self.options.max_backoff);
                     state.next_try = Some(Instant::now() + delay);
                     tracing::warn!(edge = %edge.url, %error, retry_in_ms = delay.as_millis() as u64, "invalidation delivery failed");
+                    metrics::counter!("registry_invalidation_failures_total", "edge" => edge.url.clone()).increment(1);
                     let _ = self
                         .store
                         .record_delivery(&edge.url, None, Some(&error), now_ms())
@@ -216,9 +214,11 @@ impl Dispatcher {
                 .await
                 .map_err(|e| e.to_string())?;
             if let Ok(Some(written)) = self.store.event_time_ms(last.seq).await {
-                self.last_latency_ms
-                    .store((now_ms() - written).max(0) as u64, Ordering::Relaxed);
+                let seconds = (now_ms() - written).max(0) as f64 / 1000.0;
+                metrics::histogram!("registry_invalidation_delivery_seconds", "edge" => url.to_owned()).record(seconds);
             }
+            metrics::counter!("registry_invalidation_events_delivered_total", "edge" => url.to_owned())
+                .increment(events.len() as u64);
             tracing::debug!(edge = %url, cursor, events = events.len(), "invalidations delivered");
         }
     }

@@ -129,6 +129,11 @@ impl Registry {
         } else {
             &self.mutable
         };
+        if let Some(hit) = cache.get(&key).await {
+            metrics::counter!("registry_cache_hits_total").increment(1);
+            return Ok(hit);
+        }
+        metrics::counter!("registry_cache_misses_total").increment(1);
         // Concurrent callers share one error value; each gets its own copy.
         cache
             .try_get_with(key, async { make().await.map(Arc::new) })

@@ -133,7 +133,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// limit and the request timeout.
 pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
     let timeout = Duration::from_millis(config.request_timeout_ms);
+    crate::telemetry::handle();
     crate::http::app(AppState { registry })
+        .route_layer(axum::middleware::from_fn(crate::telemetry::track))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(
             ServiceBuilder::new()

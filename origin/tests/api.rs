@@ -735,6 +735,29 @@ async fn small_endpoints(backend: Backend) {
     assert!(s.get("/v1/metadata/version").await.1["version"].is_string());
     let r = s.client.get(s.at("/subjects")).send().await.unwrap();
     assert!(r.headers().contains_key("x-request-id"));
+    s.register("m", "AVRO", AVRO_V1).await;
+    s.get("/subjects/m/versions/1").await;
+    s.get("/subjects/m/versions/1").await;
+    let text = s
+        .client
+        .get(s.at("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for metric in [
+        "http_requests_total{method=\"GET\",route=\"/subjects/{subject}/versions/{version}\",status=\"200\"}",
+        "http_request_duration_seconds_bucket",
+        "registry_cache_hits_total",
+        "registry_cache_misses_total",
+        "registry_cache_entries",
+        "registry_db_pool_connections{state=\"in_use\"}",
+        "registry_registrations_total{outcome=\"created\"}",
+    ] {
+        assert!(text.contains(metric), "/metrics lacks {metric}:\n{text}");
+    }
     s.stop().await;
 }
 both_backends!(small_endpoints);

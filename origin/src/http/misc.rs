@@ -17,6 +17,38 @@ pub fn router() -> Router<AppState> {
         .route("/contexts", get(|| async { ok(&["."]) }))
         .route("/health", get(|| async { ok(&json!({"status": "UP"})) }))
         .route("/ready", get(ready))
+        .route("/metrics", get(prometheus))
+}
+
+/// Prometheus text format; gauges read at scrape time are set here.
+async fn prometheus(State(state): State<AppState>) -> Response {
+    use axum::response::IntoResponse;
+    let registry = &state.registry;
+    let (open, idle) = registry.store.pool_stats();
+    let (open, idle) = (f64::from(open), idle as f64);
+    metrics::gauge!("registry_db_pool_connections", "state" => "open").set(open);
+    metrics::gauge!("registry_db_pool_connections", "state" => "idle").set(idle);
+    metrics::gauge!("registry_db_pool_connections", "state" => "in_use")
+        .set((open - idle).max(0.0));
+    metrics::gauge!("registry_cache_entries").set(registry.cached_entries() as f64);
+    if let Ok(edges) = registry.store.edges().await
+        && let Ok(head) = registry.store.max_event_seq().await
+    {
+        for edge in edges {
+            metrics::gauge!("registry_outbox_lag_events", "edge" => edge.url)
+                .set((head - edge.cursor).max(0) as f64);
+        }
+    }
+    let body = crate::telemetry::handle().render();
+    (
+        StatusCode::OK,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Ready when the database answers.

@@ -133,7 +133,24 @@ async fn register(
         schema: &schema,
         import: req.id.is_some(),
     };
-    let registered = registry.store.register(&new, &gate).await?;
+    let registered = registry
+        .store
+        .register(&new, &gate)
+        .await
+        .inspect_err(|e| {
+            let outcome = if matches!(e, crate::store::RegisterError::Rejected(_)) {
+                "rejected"
+            } else {
+                "failed"
+            };
+            metrics::counter!("registry_registrations_total", "outcome" => outcome).increment(1);
+        })?;
+    let outcome = if registered.created {
+        "created"
+    } else {
+        "existing"
+    };
+    metrics::counter!("registry_registrations_total", "outcome" => outcome).increment(1);
     if registered.created {
         registry
             .invalidate(&CacheKey::touched_by_register(&subject, registered.id))

@@ -319,6 +319,9 @@ pub trait Store: Send + Sync {
 
     /// The PostgreSQL pool, for `LISTEN` (none on SQLite).
     fn pg_pool(&self) -> Option<sqlx::PgPool>;
+
+    /// Connections open and idle in the pool.
+    fn pool_stats(&self) -> (u32, usize);
 }
 
 /// The dispatcher lease; checked before each round, released on drop.

@@ -639,6 +639,10 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            fn pool_stats(&self) -> (u32, usize) {
+                (self.pool.size(), self.pool.num_idle())
+            }
+
             fn pg_pool(&self) -> Option<sqlx::PgPool> {
                 self.postgres_pool()
             }
