@@ -70,7 +70,12 @@ struct Entry {
     stored_at: u64,
 }
 
+/// How long a key the origin accepted is trusted for reads served from KV.
+const KEY_TRUST_MS: u64 = 60_000;
+
 thread_local! {
+    /// Credentials the origin accepted recently (SHA-256 of the header -> expiry, ms).
+    static TRUSTED_KEYS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
     static VALIDATORS: RefCell<(HashMap<String, Validator>, VecDeque<String>)> = RefCell::new((HashMap::new(), VecDeque::new()));
 }
 
@@ -102,12 +107,10 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
         Plan::Status => status(kv, config).await,
         Plan::Invalidate => invalidate(&mut req, kv, config).await,
         Plan::Read { kv_key, immutable } if !has_query => {
-            if config.reads_need_key && req.headers().get("authorization")?.is_none() {
-                return error(
-                    401,
-                    codes::UNAUTHORIZED,
-                    "Reads at this edge need an API key",
-                );
+            if config.reads_need_key
+                && let Some(refused) = check_key(&req, config).await?
+            {
+                return Ok(refused);
             }
             read(&req, kv, config, &kv_key, immutable, &path).await
         }
@@ -128,6 +131,43 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
             let r = forward(&mut req, config, &path, url.query()).await?;
             relay(r, "BYPASS").await
         }
+    }
+}
+
+/// With key-protected reads, a request is served from KV only with a key the origin accepts:
+/// checked with the origin (a cheap authenticated read) and then trusted for
+/// [`KEY_TRUST_MS`]. The edge never serves what the origin would refuse. `Some` is the refusal.
+async fn check_key(req: &Request, config: &EdgeConfig) -> Result<Option<Response>> {
+    use sha2::Digest;
+    let Some(auth) = req.headers().get("authorization")? else {
+        return error(
+            401,
+            codes::UNAUTHORIZED,
+            "Reads at this edge need an API key",
+        )
+        .map(Some);
+    };
+    let digest = hex::encode(sha2::Sha256::digest(auth.as_bytes()));
+    let now = Date::now().as_millis();
+    if TRUSTED_KEYS.with(|t| t.borrow().get(&digest).is_some_and(|until| *until > now)) {
+        return Ok(None);
+    }
+    match origin_get(config, "/schemas/types", Some(auth), None).await {
+        Ok(r) if r.status_code() == 200 => {
+            TRUSTED_KEYS.with(|t| {
+                let mut t = t.borrow_mut();
+                t.retain(|_, until| *until > now);
+                t.insert(digest, now + KEY_TRUST_MS);
+            });
+            Ok(None)
+        }
+        Ok(r) if matches!(r.status_code(), 401 | 403) => relay(r, "MISS").await.map(Some),
+        _ => error(
+            503,
+            codes::FORWARDING,
+            "The registry origin cannot check this key now",
+        )
+        .map(Some),
     }
 }
 
