@@ -64,6 +64,27 @@ pub mod codes {
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+/// The request content types the API accepts (besides none at all): the registry's own, plain
+/// JSON, and octet-stream (read as JSON), as Confluent's server does.
+pub const ACCEPTED_CONTENT_TYPES: [&str; 4] = [
+    "application/vnd.schemaregistry.v1+json",
+    "application/vnd.schemaregistry+json",
+    "application/json",
+    "application/octet-stream",
+];
+
+/// Whether a request `Content-Type` header value is one the API accepts (parameters ignored).
+pub fn accepts_content_type(header: &str) -> bool {
+    let essence = header
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence.is_empty() || ACCEPTED_CONTENT_TYPES.contains(&essence.as_str())
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
 fn is_avro(t: &SchemaType) -> bool {
     *t == SchemaType::Avro
 }

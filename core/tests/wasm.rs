@@ -13,34 +13,9 @@ mod resolution;
 
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// What the conformance modules need from their crate root.
-pub struct SetResult {
-    pub name: String,
-    pub passed: usize,
-    pub total: usize,
-    pub failures: Vec<(String, String)>,
-    pub informational: bool,
-}
-
-impl SetResult {
-    pub fn new(name: &str) -> Self {
-        Self {
-            name: name.to_owned(),
-            passed: 0,
-            total: 0,
-            failures: Vec::new(),
-            informational: false,
-        }
-    }
-
-    pub fn record(&mut self, id: String, outcome: Result<(), String>) {
-        self.total += 1;
-        match outcome {
-            Ok(()) => self.passed += 1,
-            Err(why) => self.failures.push((id, why)),
-        }
-    }
-}
+#[path = "conformance/set_result.rs"]
+mod set_result;
+pub use set_result::SetResult;
 
 pub fn data_dir() -> std::path::PathBuf {
     unreachable!("no file system on wasm32: data comes from load_text")

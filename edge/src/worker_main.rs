@@ -344,13 +344,18 @@ fn js_sys_bytes(bytes: &[u8]) -> wasm_bindgen::JsValue {
     worker::js_sys::Uint8Array::from(bytes).into()
 }
 
-async fn status(kv: &KvStore, config: &EdgeConfig) -> Result<Response> {
-    let applied: i64 = kv
+/// The highest event seq this edge has applied (0 before the first batch).
+async fn applied_seq(kv: &KvStore) -> Result<i64> {
+    Ok(kv
         .get(APPLIED_SEQ_KEY)
         .text()
         .await?
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+        .unwrap_or(0))
+}
+
+async fn status(kv: &KvStore, config: &EdgeConfig) -> Result<Response> {
+    let applied = applied_seq(kv).await?;
     Response::from_json(
         &serde_json::json!({"applied_seq": applied, "build": config.build, "origin": config.origin}),
     )
@@ -403,12 +408,7 @@ async fn invalidate(req: &mut Request, kv: &KvStore, config: &EdgeConfig) -> Res
             drop_key(kv, key).await?;
         }
     }
-    let applied: i64 = kv
-        .get(APPLIED_SEQ_KEY)
-        .text()
-        .await?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let applied = applied_seq(kv).await?;
     let highest = batch.max_seq().unwrap_or(0).max(applied);
     kv.put(APPLIED_SEQ_KEY, highest.to_string())?
         .execute()
@@ -515,14 +515,6 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// The request content types the origin accepts (the same list, so both answer alike).
-const ACCEPTED_TYPES: [&str; 4] = [
-    CONTENT_TYPE,
-    "application/vnd.schemaregistry+json",
-    "application/json",
-    "application/octet-stream",
-];
-
 async fn validate(
     req: &mut Request,
     kv: &KvStore,
@@ -530,20 +522,14 @@ async fn validate(
     schema_path: &str,
     schema_key: &str,
 ) -> Result<Response> {
-    if let Some(ct) = req.headers().get("content-type")? {
-        let essence = ct
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        if !essence.is_empty() && !ACCEPTED_TYPES.contains(&essence.as_str()) {
-            return error(
-                415,
-                codes::UNSUPPORTED_MEDIA_TYPE,
-                &format!("Content type {ct} is not supported"),
-            );
-        }
+    if let Some(ct) = req.headers().get("content-type")?
+        && !registry_core::api::accepts_content_type(&ct)
+    {
+        return error(
+            415,
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            &format!("Content type {ct} is not supported"),
+        );
     }
     let payload: serde_json::Value = match req.json().await {
         Ok(v) => v,

@@ -47,12 +47,13 @@ function psql(sql) {
   execFileSync('psql', [`${PG}/postgres`, '-qtAc', sql])
 }
 
-async function startOrigin() {
-  origin.proc = spawn(ORIGIN_BIN, [], {
+/** An origin process on `port` over the test database, pushing to edges A and B. */
+function spawnOrigin(port) {
+  return spawn(ORIGIN_BIN, [], {
     env: {
       ...process.env,
       DATABASE_URL: `${PG}/${DB}`,
-      LISTEN_ADDR: `127.0.0.1:${origin.port}`,
+      LISTEN_ADDR: `127.0.0.1:${port}`,
       EDGE_URLS: [edges.A, edges.B].map((e) => `http://127.0.0.1:${e.port}`).join(','),
       INVALIDATION_SECRET: SECRET,
       DISPATCH_POLL_MS: '200',
@@ -60,6 +61,10 @@ async function startOrigin() {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
+}
+
+async function startOrigin() {
+  origin.proc = spawnOrigin(origin.port)
   await until('origin ready', async () => (await fetch(`${origin.url}/ready`).catch(() => null))?.ok)
 }
 
@@ -299,18 +304,7 @@ test('two origins on one database: one dispatcher at a time, the other takes ove
   const advisoryLocks = () =>
     Number(execFileSync('psql', [`${PG}/${DB}`, '-qtAc', "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"]).toString().trim())
   const second = { port: await freePort() }
-  second.proc = spawn(ORIGIN_BIN, [], {
-    env: {
-      ...process.env,
-      DATABASE_URL: `${PG}/${DB}`,
-      LISTEN_ADDR: `127.0.0.1:${second.port}`,
-      EDGE_URLS: [edges.A, edges.B].map((e) => `http://127.0.0.1:${e.port}`).join(','),
-      INVALIDATION_SECRET: SECRET,
-      DISPATCH_POLL_MS: '200',
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
+  second.proc = spawnOrigin(second.port)
   const secondUrl = `http://127.0.0.1:${second.port}`
   try {
     await until('second origin ready', async () => (await fetch(`${secondUrl}/ready`).catch(() => null))?.ok)

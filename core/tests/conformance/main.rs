@@ -7,40 +7,12 @@ mod avro_canonical;
 mod compat_cases;
 mod json_suite;
 mod resolution;
+mod set_result;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The outcome of one data set.
-pub struct SetResult {
-    pub name: String,
-    pub passed: usize,
-    pub total: usize,
-    /// Failing case ids with what went wrong.
-    pub failures: Vec<(String, String)>,
-    /// Counted and printed, never failing the run (the suite's optional tests).
-    pub informational: bool,
-}
-
-impl SetResult {
-    pub fn new(name: &str) -> Self {
-        Self {
-            name: name.to_owned(),
-            passed: 0,
-            total: 0,
-            failures: Vec::new(),
-            informational: false,
-        }
-    }
-
-    pub fn record(&mut self, id: String, outcome: Result<(), String>) {
-        self.total += 1;
-        match outcome {
-            Ok(()) => self.passed += 1,
-            Err(why) => self.failures.push((id, why)),
-        }
-    }
-}
+pub use set_result::SetResult;
 
 pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data")

@@ -10,13 +10,6 @@ use serde::de::DeserializeOwned;
 
 use super::ApiError;
 
-const ACCEPTED: [&str; 4] = [
-    "application/vnd.schemaregistry.v1+json",
-    "application/vnd.schemaregistry+json",
-    "application/json",
-    "application/octet-stream",
-];
-
 /// A JSON request body.
 pub struct Body<T>(pub T);
 
@@ -26,13 +19,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
             let ct = ct.to_str().unwrap_or_default();
-            let essence = ct
-                .split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase();
-            if !essence.is_empty() && !ACCEPTED.contains(&essence.as_str()) {
+            if !registry_core::api::accepts_content_type(ct) {
                 return Err(ApiError::UnsupportedMediaType(format!(
                     "Content type {ct} is not supported"
                 )));
