@@ -38,6 +38,10 @@ pub struct RegistryOptions {
     pub default_compatibility: CompatibilityLevel,
     /// Deepest chain of references followed when resolving a schema.
     pub max_reference_depth: usize,
+    /// Largest schema text accepted (bytes); larger ones get 422 (42209).
+    pub max_schema_bytes: usize,
+    /// Deepest nesting in a schema text; deeper ones get 422 (42210).
+    pub max_json_depth: usize,
 }
 
 impl Default for RegistryOptions {
@@ -48,6 +52,8 @@ impl Default for RegistryOptions {
             schema_cache_entries: 10_000,
             default_compatibility: CompatibilityLevel::Backward,
             max_reference_depth: 32,
+            max_schema_bytes: 256 * 1024,
+            max_json_depth: 64,
         }
     }
 }
@@ -213,6 +219,30 @@ impl Registry {
     }
 
     /// Parses a schema from a request.
+    /// Refuses schema texts over the size and nesting limits, before any parser sees them.
+    pub fn check_limits(&self, text: &str) -> Result<(), ApiError> {
+        if text.len() > self.options.max_schema_bytes {
+            return Err(ApiError::Unprocessable(
+                codes::SCHEMA_TOO_LARGE,
+                format!(
+                    "Schema is {} bytes; the limit is {}",
+                    text.len(),
+                    self.options.max_schema_bytes
+                ),
+            ));
+        }
+        if registry_core::json::nesting_exceeds(text.as_bytes(), self.options.max_json_depth) {
+            return Err(ApiError::Unprocessable(
+                codes::NESTING_TOO_DEEP,
+                format!(
+                    "Schema nests deeper than {} levels",
+                    self.options.max_json_depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     pub async fn parse_new(
         &self,
         schema_type: SchemaType,
@@ -220,6 +250,7 @@ impl Registry {
         references: &[SchemaReference],
         normalize: bool,
     ) -> Result<Schema, ApiError> {
+        self.check_limits(text)?;
         let resolved = self.resolve_references(references).await?;
         let mut schema = Schema::parse(
             schema_type,

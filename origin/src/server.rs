@@ -47,6 +47,18 @@ pub struct ServerConfig {
     /// Longest a request may take before it is answered with 503 (50002).
     #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
+    /// Largest schema text accepted (bytes); larger ones get 422 (42209).
+    #[arg(long, env = "MAX_SCHEMA_BYTES", default_value_t = 256 * 1024)]
+    pub max_schema_bytes: usize,
+    /// Deepest nesting of arrays and objects in a request body or a schema; deeper gets 422 (42210).
+    #[arg(long, env = "MAX_JSON_DEPTH", default_value_t = 64)]
+    pub max_json_depth: usize,
+    /// Requests handled at once; more wait in the queue.
+    #[arg(long, env = "MAX_CONCURRENT_REQUESTS", default_value_t = 256)]
+    pub max_concurrent_requests: usize,
+    /// Requests waiting for a slot; beyond that they are shed with 503 and `Retry-After`.
+    #[arg(long, env = "MAX_QUEUED_REQUESTS", default_value_t = 1024)]
+    pub max_queued_requests: usize,
     /// Most responses kept in the in-process cache.
     #[arg(long, env = "CACHE_ENTRIES", default_value_t = 100_000)]
     pub cache_entries: u64,
@@ -122,6 +134,8 @@ pub fn registry(store: Arc<dyn Store>, config: &ServerConfig) -> Arc<Registry> {
             response_cache_entries: config.cache_entries,
             mutable_ttl: Duration::from_millis(config.mutable_cache_ttl_ms),
             default_compatibility: config.default_compatibility,
+            max_schema_bytes: config.max_schema_bytes,
+            max_json_depth: config.max_json_depth,
             ..RegistryOptions::default()
         },
     ))
@@ -134,22 +148,32 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
     let timeout = Duration::from_millis(config.request_timeout_ms);
     crate::telemetry::handle();
-    crate::http::app(AppState { registry })
+    let api = crate::http::app(AppState { registry })
         .route_layer(axum::middleware::from_fn(crate::telemetry::track))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                    let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
-                    tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
-                }))
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
-                    ApiError::Unavailable(codes::TIMEOUT, "The request timed out".into()).into_response()
-                }))
-                .timeout(timeout),
-        )
+        .layer(axum::Extension(crate::http::Limits {
+            max_json_depth: config.max_json_depth,
+        }));
+    // One bounded queue and one set of slots for the whole API (a layer on the router would give
+    // every route its own): beyond them requests are shed at once instead of waiting.
+    let guarded = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|e: tower::BoxError| async move {
+            overload_response(&e)
+        }))
+        .load_shed()
+        .buffer(config.max_queued_requests.max(1))
+        .concurrency_limit(config.max_concurrent_requests.max(1))
+        .timeout(timeout)
+        .service(api);
+    Router::new().fallback_service(guarded).layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+            }))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+    )
 }
 
 /// Registers the configured edges and starts the invalidation dispatcher (when a secret is
@@ -183,6 +207,22 @@ pub async fn start_dispatcher(
         Arc::clone(&registry.wake),
     );
     Ok(Some(tokio::spawn(dispatcher.run(shutdown))))
+}
+
+/// The answer when the middleware gives up on a request: shed (the queue is full) or too slow.
+fn overload_response(e: &tower::BoxError) -> axum::response::Response {
+    if e.is::<tower::load_shed::error::Overloaded>() {
+        metrics::counter!("registry_requests_shed_total").increment(1);
+        ApiError::Unavailable(
+            codes::UNAVAILABLE,
+            "The registry is overloaded; retry shortly".into(),
+        )
+        .into_response()
+    } else if e.is::<tower::timeout::error::Elapsed>() {
+        ApiError::Unavailable(codes::TIMEOUT, "The request timed out".into()).into_response()
+    } else {
+        ApiError::Internal(format!("middleware: {e}")).into_response()
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.

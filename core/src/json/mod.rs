@@ -16,6 +16,38 @@ use serde_json::Value;
 use crate::error::SchemaError;
 use crate::validate::ValidationIssue;
 
+/// Whether the JSON text `bytes` nests arrays and objects deeper than `limit`.
+///
+/// A single pass with a counter, no recursion: it runs before any parser, so a document of a
+/// hundred thousand `[` is refused in microseconds instead of exhausting a parser's stack or
+/// its recursion limit. Brackets inside strings do not count.
+pub fn nesting_exceeds(bytes: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The draft of a schema without `$schema`: draft 7, as Confluent's and Karapace's registries
 /// assume, so schemas written for them mean the same here.
 pub const DEFAULT_DRAFT: Draft = Draft::Draft7;
@@ -204,6 +236,18 @@ mod tests {
         );
         let err = doc.compile(&ReferenceSet::new(), false).unwrap_err();
         assert!(err.message.contains("address.json"), "{err}");
+    }
+
+    #[test]
+    fn nesting_depth_without_recursion() {
+        assert!(!nesting_exceeds(br#"{"a":[1,{"b":"[[[[["}]}"#, 3));
+        assert!(nesting_exceeds(br#"{"a":[1,{"b":[[]]}]}"#, 3));
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(nesting_exceeds(deep.as_bytes(), 64));
+        assert!(
+            !nesting_exceeds(br#""\"[[[[""#, 1),
+            "escaped quotes stay inside the string"
+        );
     }
 
     #[test]

@@ -10,6 +10,19 @@ use serde::de::DeserializeOwned;
 
 use super::ApiError;
 
+/// Limits on what a request may hold, set by the server (an extension on every request).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest nesting of arrays and objects in a JSON body (or schema).
+    pub max_json_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_json_depth: 64 }
+    }
+}
+
 /// A JSON request body.
 pub struct Body<T>(pub T);
 
@@ -25,6 +38,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 )));
             }
         }
+        let limits = req
+            .extensions()
+            .get::<Limits>()
+            .copied()
+            .unwrap_or_default();
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge("Request body is too large".into())
@@ -32,6 +50,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 ApiError::BadRequest(format!("Cannot read the request body: {e}"))
             }
         })?;
+        if registry_core::json::nesting_exceeds(&bytes, limits.max_json_depth) {
+            return Err(ApiError::Unprocessable(
+                codes::NESTING_TOO_DEEP,
+                format!(
+                    "The request nests JSON deeper than {} levels",
+                    limits.max_json_depth
+                ),
+            ));
+        }
         serde_json::from_slice(&bytes)
             .map(Body)
             .map_err(|e| ApiError::BadRequest(format!("Invalid JSON body: {e}")))

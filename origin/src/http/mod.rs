@@ -21,6 +21,7 @@ use registry_core::api;
 use serde::Serialize;
 
 pub use error::{ApiError, delete_error};
+pub use extract::Limits;
 
 use crate::registry::{CachedBody, Registry};
 use crate::store::VersionRecord;

@@ -1,0 +1,167 @@
+//! Limits and overload: body size, schema size, nesting depth, request timeout and load shedding
+//! each answer with their status and a Confluent error body, never a hang or a crash.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Backend, TestServer, assert_error, read};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const AVRO: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
+
+/// Opens a connection and sends the head of a POST whose body never arrives, so the request
+/// holds a slot in the server until the connection is dropped.
+async fn stalled_post(s: &TestServer) -> TcpStream {
+    let addr = s.url.trim_start_matches("http://");
+    let mut conn = TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /subjects/stalled/versions HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"schema\":"
+    );
+    conn.write_all(head.as_bytes()).await.expect("write");
+    conn
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn body_schema_and_nesting_limits() {
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.max_body_bytes = 300_000;
+        c.max_schema_bytes = 2_000;
+    })
+    .await;
+    // Body over the limit: 413 with the error body.
+    let big =
+        json!({"schema": format!("{{\"type\":\"string\",\"doc\":\"{}\"}}", "x".repeat(400_000))});
+    assert_error(&s.post("/subjects/big/versions", &big).await, 413, 41301);
+    // Within the body limit but over the schema limit: 422 (42209).
+    let fields: Vec<_> = (0..100)
+        .map(|i| json!({"name": format!("f{i}"), "type": "long"}))
+        .collect();
+    let wide = json!({"type": "record", "name": "W", "fields": fields}).to_string();
+    assert!(wide.len() > 2_000);
+    let got = s
+        .post("/subjects/wide/versions", &json!({"schema": wide}))
+        .await;
+    assert_error(&got, 422, 42209);
+    // A schema text nesting 100,000 arrays: refused before any parser recurses into it.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let s2 = TestServer::start(Backend::Sqlite).await;
+    let got = s2
+        .post("/subjects/deep/versions", &json!({"schema": deep}))
+        .await;
+    assert_error(&got, 422, 42210);
+    // The body itself nesting 100,000 levels: the same answer, from the body reader.
+    let body = format!(
+        "{{\"schema\":{}\"x\"{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let r = s2
+        .client
+        .post(s2.at("/subjects/deep/versions"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    assert_error(&read(r).await, 422, 42210);
+    // A datum to validate, nested deeply: the same.
+    s2.register("ok", "JSON", r#"{"type":"array"}"#).await;
+    let datum = format!(
+        "{{\"data\":{}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let r = s2
+        .client
+        .post(s2.at("/subjects/ok/versions/latest/validate"))
+        .header("content-type", "application/json")
+        .body(datum)
+        .send()
+        .await
+        .expect("request");
+    assert_error(&read(r).await, 422, 42210);
+    // Nothing of the refused requests was stored, and the server still answers.
+    assert_error(&s.get("/subjects/wide/versions").await, 404, 40401);
+    assert_eq!(s2.get("/subjects").await, (200, json!(["ok"])));
+    s.stop().await;
+    s2.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_requests_time_out() {
+    let s = TestServer::start_with(Backend::Sqlite, |c| c.request_timeout_ms = 300).await;
+    let mut conn = stalled_post(&s).await;
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    // The server answers and closes the connection by itself.
+    tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut answer))
+        .await
+        .expect("the server answers a stalled request by itself")
+        .expect("read");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert!(text.contains("\"error_code\":50002"), "{text}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "answered only after the timeout"
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overload_is_shed_with_retry_after() {
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.max_concurrent_requests = 1;
+        c.max_queued_requests = 1;
+        c.request_timeout_ms = 20_000;
+    })
+    .await;
+    s.register("r", "AVRO", AVRO).await;
+    // One request in the slot, one in the queue and one more: all three stall on their bodies.
+    let mut stalled = Vec::new();
+    for _ in 0..3 {
+        stalled.push(stalled_post(&s).await);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let r = s
+        .client
+        .get(s.at("/schemas/ids/1"))
+        .send()
+        .await
+        .expect("request");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "shed at once, not after waiting"
+    );
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert_error(&read(r).await, 503, 50301);
+    // Once the stalled requests go away the registry serves again.
+    drop(stalled);
+    let mut status = 0;
+    for _ in 0..50 {
+        status = s.get("/schemas/ids/1").await.0;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, 200);
+    let metrics = s
+        .client
+        .get(s.at("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("registry_requests_shed_total"),
+        "shed requests are counted"
+    );
+    s.stop().await;
+}
