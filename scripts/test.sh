@@ -32,14 +32,22 @@ scripts/build-npm.sh
 ensure_package_test_deps
 
 step "real clients (confluent-kafka, @kafkajs/confluent-schema-registry) and the npm package against the origin"
-cargo build --bin schema-registry-server
+cargo build --bin schema-registry-server --bin schema-registry
 work=$(mktemp -d)
 for backend in sqlite postgres; do
-  if [ "$backend" = sqlite ]; then db="sqlite://$work/registry.db"; else db=$(create_pg_database registry_clients_test); fi
-  pid=$(start_origin target/debug/schema-registry-server 18181 "$db" "$work/origin-$backend.log")
+  # SQLite as the embedded default (no auth); PostgreSQL with API keys on, the clients sending
+  # a write key made by the CLI as HTTP Basic.
+  auth=()
+  if [ "$backend" = sqlite ]; then db="sqlite://$work/registry.db"; else db=$(create_pg_database registry_clients_test); auth=(AUTH_ENABLED=true); fi
+  pid=$(start_origin target/debug/schema-registry-server 18181 "$db" "$work/origin-$backend.log" "${auth[@]}")
   wait_ready http://127.0.0.1:18181 60 || { cat "$work/origin-$backend.log"; exit 1; }
-  echo "-- clients against the $backend origin"
-  run_client_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
+  user_info=
+  if [ "$backend" = postgres ]; then
+    key=$(DATABASE_URL="$db" target/debug/schema-registry keys create --role write --name clients 2>/dev/null)
+    user_info=$(echo "$key" | sed -E 's/^lsr_([^_]+)_(.*)$/\1:\2/')
+  fi
+  echo "-- clients against the $backend origin${user_info:+ (API keys on)}"
+  REGISTRY_USER_INFO=$user_info run_client_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
   if [ "$backend" = sqlite ]; then
     echo "-- the npm package (Node, and the browser build in headless Chromium)"
     run_package_tests http://127.0.0.1:18181 || { stop_origin "$pid"; exit 1; }

@@ -1,6 +1,7 @@
 //! The origin: the Confluent-compatible registry server that owns the database, and the
 //! `schema-registry` command-line tool for pipelines.
 
+pub mod auth;
 pub mod cli;
 pub mod dispatch;
 pub mod http;

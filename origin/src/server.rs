@@ -18,6 +18,7 @@ use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{Access, Auth, RateLimits};
 use crate::http::{ApiError, AppState};
 use crate::registry::{Registry, RegistryOptions};
 use crate::store::{PostgresStore, SqliteStore, Store, StoreError};
@@ -59,6 +60,21 @@ pub struct ServerConfig {
     /// Requests waiting for a slot; beyond that they are shed with 503 and `Retry-After`.
     #[arg(long, env = "MAX_QUEUED_REQUESTS", default_value_t = 1024)]
     pub max_queued_requests: usize,
+    /// Require an API key on every endpoint but `/health` and `/ready` (see `schema-registry keys
+    /// create`). Off by default.
+    #[arg(long, env = "AUTH_ENABLED", default_value_t = false)]
+    pub auth: bool,
+    /// With auth on, let reads (GET, lookup, compatibility checks, validation) through without
+    /// a key.
+    #[arg(long, env = "AUTH_PUBLIC_READS", default_value_t = false)]
+    pub public_reads: bool,
+    /// Read requests per second per client (API key, else IP address); bursts of as many.
+    /// 0 turns the read limit off.
+    #[arg(long, env = "RATE_LIMIT_READS_PER_SEC", default_value_t = 10_000)]
+    pub rate_limit_reads: u32,
+    /// Write requests per second per client; 0 turns the write limit off.
+    #[arg(long, env = "RATE_LIMIT_WRITES_PER_SEC", default_value_t = 200)]
+    pub rate_limit_writes: u32,
     /// Most responses kept in the in-process cache.
     #[arg(long, env = "CACHE_ENTRIES", default_value_t = 100_000)]
     pub cache_entries: u64,
@@ -106,13 +122,25 @@ impl ServerConfig {
     }
 }
 
-/// Opens the store `url` names and runs its migrations.
+/// Opens the store the configuration names and runs its migrations.
 pub async fn open_store(config: &ServerConfig) -> Result<Arc<dyn Store>, StoreError> {
-    let url = config.database_url.as_str();
-    let timeout = Duration::from_millis(config.db_acquire_timeout_ms);
+    open_database(
+        &config.database_url,
+        config.db_max_connections,
+        Duration::from_millis(config.db_acquire_timeout_ms),
+    )
+    .await
+}
+
+/// Opens the store `url` names (`postgres://...`, else SQLite) and runs its migrations.
+pub async fn open_database(
+    url: &str,
+    max_connections: u32,
+    timeout: Duration,
+) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(
-            PostgresStore::connect(url, config.db_max_connections, timeout).await?,
+            PostgresStore::connect(url, max_connections, timeout).await?,
         ))
     } else {
         let url = if url.starts_with("sqlite:") {
@@ -121,7 +149,7 @@ pub async fn open_store(config: &ServerConfig) -> Result<Arc<dyn Store>, StoreEr
             format!("sqlite://{url}")
         };
         Ok(Arc::new(
-            SqliteStore::connect(&url, config.db_max_connections.min(8), timeout).await?,
+            SqliteStore::connect(&url, max_connections.min(8), timeout).await?,
         ))
     }
 }
@@ -148,12 +176,34 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
     let timeout = Duration::from_millis(config.request_timeout_ms);
     crate::telemetry::handle();
-    let api = crate::http::app(AppState { registry })
-        .route_layer(axum::middleware::from_fn(crate::telemetry::track))
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(axum::Extension(crate::http::Limits {
-            max_json_depth: config.max_json_depth,
-        }));
+    let access = Arc::new(Access {
+        auth: Auth::new(registry.store.clone(), config.auth, config.public_reads),
+        limits: RateLimits::new(config.rate_limit_reads, config.rate_limit_writes),
+    });
+    let shrinking = Arc::downgrade(&access);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_mins(1));
+        loop {
+            tick.tick().await;
+            let Some(access) = shrinking.upgrade() else {
+                break;
+            };
+            access.limits.shrink();
+        }
+    });
+    let api = crate::http::app(AppState {
+        registry,
+        access: access.clone(),
+    })
+    .route_layer(axum::middleware::from_fn_with_state(
+        access,
+        crate::auth::guard,
+    ))
+    .route_layer(axum::middleware::from_fn(crate::telemetry::track))
+    .layer(DefaultBodyLimit::max(config.max_body_bytes))
+    .layer(axum::Extension(crate::http::Limits {
+        max_json_depth: config.max_json_depth,
+    }));
     // One bounded queue and one set of slots for the whole API (a layer on the router would give
     // every route its own): beyond them requests are shed at once instead of waiting.
     let guarded = ServiceBuilder::new()
@@ -231,9 +281,12 @@ pub async fn run(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

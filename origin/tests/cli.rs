@@ -229,3 +229,53 @@ fn fingerprint_is_stable_across_formatting() {
         Some(2)
     );
 }
+
+#[test]
+fn keys_create_list_revoke() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/keys.db", dir.path().display());
+    let keys = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_schema-registry"))
+            .arg("keys")
+            .args(args)
+            .env("DATABASE_URL", &db)
+            .output()
+            .expect("runs")
+    };
+    let out = keys(&["create", "--role", "admin", "--name", "ops"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let id = key
+        .strip_prefix("lsr_")
+        .unwrap()
+        .split('_')
+        .next()
+        .unwrap()
+        .to_owned();
+    let listed = String::from_utf8(keys(&["list"]).stdout).unwrap();
+    assert_eq!(listed.trim(), format!("{id}\tadmin\tactive\tops"));
+    assert!(
+        !listed.contains(key.rsplit('_').next().unwrap()),
+        "no secret listed"
+    );
+    assert_eq!(keys(&["revoke", &id]).status.code(), Some(0));
+    assert_eq!(
+        keys(&["revoke", &id]).status.code(),
+        Some(1),
+        "already revoked"
+    );
+    assert!(
+        String::from_utf8(keys(&["list"]).stdout)
+            .unwrap()
+            .contains("\trevoked\t")
+    );
+    assert_eq!(
+        keys(&["create", "--role", "root"]).status.code(),
+        Some(2),
+        "bad usage"
+    );
+}

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success, 1 a negative verdict (incompatible, invalid data), 2 a problem with
 //! the input itself (unreadable file, invalid schema, bad usage).
 
+mod keys;
 mod offline;
 
 use std::path::PathBuf;
@@ -31,6 +32,41 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print a schema's registry fingerprint (SHA-256) or canonical form.
     Fingerprint(FingerprintArgs),
+    /// Manage API keys directly in the configured database (how the first admin key is made).
+    Keys(KeysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// The registry's database, as the server's `DATABASE_URL`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/registry.db",
+        global = true
+    )]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it (it is shown only this once).
+    Create {
+        /// read, write or admin.
+        #[arg(long)]
+        role: crate::auth::Role,
+        /// A name to recognise the key by.
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the keys (never their secrets).
+    List,
+    /// Revoke a key by id.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -104,6 +140,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Compat(args) => offline::compat(&args),
         Command::Validate(args) => offline::validate(&args),
         Command::Fingerprint(args) => offline::fingerprint(&args),
+        Command::Keys(args) => keys::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,18 +1,81 @@
 //! `/admin`: the edges that receive invalidations — list with delivery state, add, remove.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{delete, get};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::extract::{Body, Query};
 use super::{ApiError, AppState, json, ok};
+use crate::auth::{self, Role};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/edges", get(list).post(add).delete(remove))
+    Router::new()
+        .route("/admin/edges", get(list).post(add).delete(remove))
+        .route("/admin/keys", get(list_keys).post(create_key))
+        .route("/admin/keys/{id}", delete(revoke_key))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewKeyRequest {
+    role: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Creates a key; the answer holds the key itself, which is shown only this once.
+async fn create_key(
+    State(state): State<AppState>,
+    Body(req): Body<NewKeyRequest>,
+) -> Result<Response, ApiError> {
+    let role: Role = req.role.parse().map_err(|e: String| {
+        ApiError::Unprocessable(registry_core::api::codes::UNPROCESSABLE, e)
+    })?;
+    let key = auth::create_key(state.registry.store.as_ref(), role, &req.name).await?;
+    Ok(ok(&json!({
+        "id": key.record.id,
+        "key": key.key,
+        "role": key.record.role,
+        "name": key.record.name,
+        "created_ms": key.record.created_ms,
+    })))
+}
+
+/// Every key without its secret.
+async fn list_keys(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let keys = state.registry.store.api_keys().await?;
+    let out: Vec<_> = keys
+        .into_iter()
+        .map(|k| {
+            json!({
+                "id": k.id,
+                "name": k.name,
+                "role": k.role,
+                "created_ms": k.created_ms,
+                "revoked_ms": k.revoked_ms,
+            })
+        })
+        .collect();
+    Ok(ok(&out))
+}
+
+async fn revoke_key(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let revoked = state.registry.store.revoke_api_key(&id, now_ms()).await?;
+    state.access.auth.forget(&id).await;
+    if revoked {
+        Ok(ok(&json!({"id": id})))
+    } else {
+        Err(ApiError::NotFound(
+            registry_core::api::codes::NOT_FOUND,
+            format!("no live key {id}"),
+        ))
+    }
 }
 
 fn now_ms() -> i64 {

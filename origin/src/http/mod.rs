@@ -33,6 +33,7 @@ pub const CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub registry: Arc<Registry>,
+    pub access: Arc<crate::auth::Access>,
 }
 
 /// The whole API as one router.

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::extract::{Body, Query, check_subject};
 use super::{ApiError, AppState, CONTENT_TYPE, cache_body, cached, ok};
+use crate::auth::Actor;
 use crate::store::Setting;
 
 pub fn router() -> Router<AppState> {
@@ -122,6 +123,7 @@ async fn put_config(
     state: &AppState,
     subject: Option<&str>,
     update: &ConfigUpdate,
+    actor: &str,
 ) -> Result<Response, ApiError> {
     if let Some(s) = subject {
         check_subject(s)?;
@@ -130,12 +132,7 @@ async fn put_config(
     state
         .registry
         .store
-        .set_setting(
-            Setting::Compatibility,
-            subject,
-            Some(level.as_str()),
-            "anonymous",
-        )
+        .set_setting(Setting::Compatibility, subject, Some(level.as_str()), actor)
         .await?;
     state
         .registry
@@ -148,24 +145,29 @@ async fn put_config(
 
 async fn put_global_config(
     State(state): State<AppState>,
+    Actor(actor): Actor,
     Body(update): Body<ConfigUpdate>,
 ) -> Result<Response, ApiError> {
-    put_config(&state, None, &update).await
+    put_config(&state, None, &update, &actor).await
 }
 
 async fn put_subject_config(
     State(state): State<AppState>,
     Path(subject): Path<String>,
+    Actor(actor): Actor,
     Body(update): Body<ConfigUpdate>,
 ) -> Result<Response, ApiError> {
-    put_config(&state, Some(&subject), &update).await
+    put_config(&state, Some(&subject), &update, &actor).await
 }
 
-async fn delete_global_config(State(state): State<AppState>) -> Result<Response, ApiError> {
+async fn delete_global_config(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+) -> Result<Response, ApiError> {
     let previous = state
         .registry
         .store
-        .set_setting(Setting::Compatibility, None, None, "anonymous")
+        .set_setting(Setting::Compatibility, None, None, &actor)
         .await?;
     state.registry.invalidate(&[CacheKey::Config(None)]).await;
     Ok(ok(&ConfigResponse {
@@ -176,6 +178,7 @@ async fn delete_global_config(State(state): State<AppState>) -> Result<Response,
 async fn delete_subject_config(
     State(state): State<AppState>,
     Path(subject): Path<String>,
+    Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
     let registry = &state.registry;
     if registry
@@ -191,7 +194,7 @@ async fn delete_subject_config(
     }
     let previous = registry
         .store
-        .set_setting(Setting::Compatibility, Some(&subject), None, "anonymous")
+        .set_setting(Setting::Compatibility, Some(&subject), None, &actor)
         .await?;
     registry
         .invalidate(&[CacheKey::Config(Some(subject))])
@@ -240,6 +243,7 @@ async fn put_mode(
     state: &AppState,
     subject: Option<&str>,
     body: &ModeBody,
+    actor: &str,
 ) -> Result<Response, ApiError> {
     if let Some(s) = subject {
         check_subject(s)?;
@@ -248,7 +252,7 @@ async fn put_mode(
     state
         .registry
         .store
-        .set_setting(Setting::Mode, subject, Some(mode.as_str()), "anonymous")
+        .set_setting(Setting::Mode, subject, Some(mode.as_str()), actor)
         .await?;
     Ok(ok(&ModeBody {
         mode: mode.as_str().to_owned(),
@@ -257,24 +261,29 @@ async fn put_mode(
 
 async fn put_global_mode(
     State(state): State<AppState>,
+    Actor(actor): Actor,
     Body(body): Body<ModeBody>,
 ) -> Result<Response, ApiError> {
-    put_mode(&state, None, &body).await
+    put_mode(&state, None, &body, &actor).await
 }
 
 async fn put_subject_mode(
     State(state): State<AppState>,
     Path(subject): Path<String>,
+    Actor(actor): Actor,
     Body(body): Body<ModeBody>,
 ) -> Result<Response, ApiError> {
-    put_mode(&state, Some(&subject), &body).await
+    put_mode(&state, Some(&subject), &body, &actor).await
 }
 
-async fn delete_global_mode(State(state): State<AppState>) -> Result<Response, ApiError> {
+async fn delete_global_mode(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+) -> Result<Response, ApiError> {
     let previous = state
         .registry
         .store
-        .set_setting(Setting::Mode, None, None, "anonymous")
+        .set_setting(Setting::Mode, None, None, &actor)
         .await?;
     Ok(ok(&ModeBody {
         mode: mode_or_default(previous),
@@ -284,6 +293,7 @@ async fn delete_global_mode(State(state): State<AppState>) -> Result<Response, A
 async fn delete_subject_mode(
     State(state): State<AppState>,
     Path(subject): Path<String>,
+    Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
     let store = &state.registry.store;
     let Some(previous) = store.setting(Setting::Mode, Some(&subject)).await? else {
@@ -293,7 +303,7 @@ async fn delete_subject_mode(
         ));
     };
     store
-        .set_setting(Setting::Mode, Some(&subject), None, "anonymous")
+        .set_setting(Setting::Mode, Some(&subject), None, &actor)
         .await?;
     Ok(ok(&ModeBody { mode: previous }))
 }

@@ -15,6 +15,7 @@ use super::{
     ApiError, AppState, CONTENT_TYPE, cache_body, cached, delete_error, json, ok, page,
     subject_version,
 };
+use crate::auth::Actor;
 use crate::registry::{Gate, Registry};
 use crate::store::{Deleted, NewVersion, VersionRecord};
 
@@ -108,6 +109,7 @@ async fn register(
     State(state): State<AppState>,
     Path(subject): Path<String>,
     Query(q): Query<NormalizeQuery>,
+    Actor(actor): Actor,
     Body(req): Body<RegisterSchemaRequest>,
 ) -> Result<Response, ApiError> {
     check_subject(&subject)?;
@@ -126,7 +128,7 @@ async fn register(
         rule_set: req.rule_set.as_ref().map(ToString::to_string),
         import_id: req.id,
         import_version: req.version,
-        actor: "anonymous".into(),
+        actor,
     };
     let gate = Gate {
         registry,
@@ -237,11 +239,12 @@ async fn delete_subject(
     State(state): State<AppState>,
     Path(subject): Path<String>,
     Query(q): Query<PermanentQuery>,
+    Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
     let registry = &state.registry;
     let (versions, stale_keys) = registry
         .store
-        .delete_subject(&subject, q.permanent, "anonymous")
+        .delete_subject(&subject, q.permanent, &actor)
         .await
         .map_err(|e| delete_error(e, &subject, None))?;
     registry.invalidate(&stale_keys).await;
@@ -372,6 +375,7 @@ async fn delete_version(
     State(state): State<AppState>,
     Path((subject, version)): Path<(String, String)>,
     Query(q): Query<PermanentQuery>,
+    Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
     let registry = &state.registry;
     let number = match parse_version(&version)? {
@@ -384,7 +388,7 @@ async fn delete_version(
     };
     let (deleted, stale_keys) = registry
         .store
-        .delete_version(&subject, number, q.permanent, "anonymous")
+        .delete_version(&subject, number, q.permanent, &actor)
         .await
         .map_err(|e| delete_error(e, &subject, Some(number)))?;
     registry.invalidate(&stale_keys).await;

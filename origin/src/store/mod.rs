@@ -313,6 +313,18 @@ pub trait Store: Send + Sync {
         now_ms: i64,
     ) -> Result<(), StoreError>;
 
+    /// Stores a new API key (its secret only as a hash).
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+
+    /// The key with this id, revoked or not.
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
+
+    /// Every key, oldest first.
+    async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError>;
+
+    /// Marks a key revoked; false when there is no such live key.
+    async fn revoke_api_key(&self, id: &str, now_ms: i64) -> Result<bool, StoreError>;
+
     /// Becomes the one dispatcher among the processes sharing this database, if none is: the
     /// returned guard holds the lease until dropped.
     async fn try_lead_dispatch(&self) -> Result<Option<Box<dyn DispatchLease>>, StoreError>;
@@ -329,6 +341,17 @@ pub trait Store: Send + Sync {
 pub trait DispatchLease: Send + Sync {
     /// Whether the lease still holds (its connection is alive).
     async fn alive(&mut self) -> bool;
+}
+
+/// An API key as stored: never its secret, only the secret's SHA-256 (hex).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub secret_hash: String,
+    pub created_ms: i64,
+    pub revoked_ms: Option<i64>,
 }
 
 /// An edge as stored.

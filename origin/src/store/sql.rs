@@ -639,6 +639,41 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn create_api_key(&self, key: &$crate::store::ApiKeyRecord) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("INSERT INTO api_keys (id, name, role, secret_hash, created_ms) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&key.id)
+                    .bind(&key.name)
+                    .bind(&key.role)
+                    .bind(&key.secret_hash)
+                    .bind(key.created_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn api_key(&self, id: &str) -> Result<Option<$crate::store::ApiKeyRecord>, $crate::store::StoreError> {
+                Ok(sqlx::query_as("SELECT id, name, role, secret_hash, created_ms, revoked_ms FROM api_keys WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn api_keys(&self) -> Result<Vec<$crate::store::ApiKeyRecord>, $crate::store::StoreError> {
+                Ok(sqlx::query_as("SELECT id, name, role, secret_hash, created_ms, revoked_ms FROM api_keys ORDER BY created_ms, id")
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn revoke_api_key(&self, id: &str, now_ms: i64) -> Result<bool, $crate::store::StoreError> {
+                Ok(sqlx::query("UPDATE api_keys SET revoked_ms = $2 WHERE id = $1 AND revoked_ms IS NULL")
+                    .bind(id)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected()
+                    > 0)
+            }
+
             fn pool_stats(&self) -> (u32, usize) {
                 (self.pool.size(), self.pool.num_idle())
             }

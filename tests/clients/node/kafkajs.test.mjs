@@ -6,7 +6,15 @@ import pkg from '@kafkajs/confluent-schema-registry'
 
 const { SchemaRegistry, SchemaType, COMPATIBILITY } = pkg
 const host = process.env.REGISTRY_URL ?? 'http://127.0.0.1:8081'
-const registry = new SchemaRegistry({ host })
+// "KEY_ID:SECRET" when the registry runs with API keys on (sent as HTTP Basic).
+const userInfo = process.env.REGISTRY_USER_INFO
+const auth = userInfo ? { username: userInfo.split(':')[0], password: userInfo.slice(userInfo.indexOf(':') + 1) } : undefined
+const registry = new SchemaRegistry({ host, auth })
+
+test('credentials are checked when auth is on', { skip: !userInfo && 'the registry runs without API keys here' }, async () => {
+  const wrong = new SchemaRegistry({ host, auth: { username: auth.username, password: 'wrong' } })
+  await assert.rejects(wrong.getLatestSchemaId('anything'), (e) => e.status === 401)
+})
 const fresh = (name) => `${name}-${randomUUID().slice(0, 8)}`
 
 const message = (fields) => ({

@@ -15,6 +15,8 @@ from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSe
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 URL = os.environ.get("REGISTRY_URL", "http://127.0.0.1:8081")
+# "KEY_ID:SECRET" when the registry runs with API keys on (sent as HTTP Basic).
+USER_INFO = os.environ.get("REGISTRY_USER_INFO")
 
 USER_V1 = json.dumps({"type": "record", "name": "User", "namespace": "py", "fields": [
     {"name": "name", "type": "string"},
@@ -45,7 +47,21 @@ TOOL_CALL = json.dumps({
 
 @pytest.fixture
 def client():
-    return SchemaRegistryClient({"url": URL})
+    conf = {"url": URL}
+    if USER_INFO:
+        conf["basic.auth.user.info"] = USER_INFO
+    return SchemaRegistryClient(conf)
+
+
+def test_credentials_are_checked_when_auth_is_on():
+    if not USER_INFO:
+        pytest.skip("the registry runs without API keys here")
+    user = USER_INFO.split(":", 1)[0]
+    wrong = SchemaRegistryClient({"url": URL, "basic.auth.user.info": f"{user}:wrong"})
+    with pytest.raises(SchemaRegistryError) as e:
+        wrong.get_subjects()
+    assert e.value.http_status_code == 401
+    assert e.value.error_code == 40101
 
 
 def fresh(name):

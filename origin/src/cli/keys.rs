@@ -1,0 +1,83 @@
+//! `schema-registry keys`: API keys managed straight in the database, so the first admin key
+//! can be made before any key exists.
+
+use std::time::Duration;
+
+use super::KeysArgs;
+use super::KeysCommand;
+use crate::auth;
+use crate::server::open_database;
+
+pub fn run(args: &KeysArgs) -> u8 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return 2;
+        }
+    };
+    match runtime.block_on(run_async(args)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            2
+        }
+    }
+}
+
+async fn run_async(args: &KeysArgs) -> Result<u8, String> {
+    let store = open_database(&args.database_url, 1, Duration::from_secs(10))
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    match &args.command {
+        KeysCommand::Create { role, name, json } => {
+            let key = auth::create_key(store.as_ref(), *role, name)
+                .await
+                .map_err(|e| format!("cannot create the key: {e:?}"))?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::json!({"id": key.record.id, "key": key.key, "role": key.record.role, "name": key.record.name})
+                );
+            } else {
+                println!("{}", key.key);
+                eprintln!(
+                    "created {} key {} (shown only now; send it as `Authorization: Bearer <key>`, or as basic auth user {} with the part after it as password)",
+                    key.record.role, key.record.id, key.record.id
+                );
+            }
+            Ok(0)
+        }
+        KeysCommand::List => {
+            let keys = store.api_keys().await.map_err(|e| e.to_string())?;
+            for k in keys {
+                let state = if k.revoked_ms.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!("{}\t{}\t{}\t{}", k.id, k.role, state, k.name);
+            }
+            Ok(0)
+        }
+        KeysCommand::Revoke { id } => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            if store
+                .revoke_api_key(id, now)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!("revoked {id}");
+                Ok(0)
+            } else {
+                eprintln!("no live key {id}");
+                Ok(1)
+            }
+        }
+    }
+}
