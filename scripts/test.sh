@@ -12,6 +12,7 @@ export CARGO_TERM_COLOR=never
 ensure_wasm_target
 ensure_cargo_tool wasm-bindgen-cli wasm-bindgen "$(wasm_bindgen_version)"
 ensure_postgres
+ensure_pg_binaries
 ensure_python_clients
 ensure_node_clients
 ensure_chromium

@@ -89,6 +89,9 @@ pub struct Registry {
     pub options: RegistryOptions,
     immutable: Cache<CacheKey, Arc<CachedBody>>,
     mutable: Cache<CacheKey, Arc<CachedBody>>,
+    /// The last good answer for each mutable key, kept past its TTL and served only while the
+    /// database is unavailable (cached reads keep answering through an outage).
+    last_good: Cache<CacheKey, Arc<CachedBody>>,
     parsed: Cache<i64, Arc<Schema>>,
     validators: Cache<Fingerprint, Validator>,
 }
@@ -110,6 +113,9 @@ impl Registry {
             mutable: Cache::builder()
                 .max_capacity(options.response_cache_entries / 4 + 1)
                 .time_to_live(options.mutable_ttl)
+                .build(),
+            last_good: Cache::builder()
+                .max_capacity(options.response_cache_entries / 4 + 1)
                 .build(),
             parsed: Cache::builder()
                 .max_capacity(options.schema_cache_entries)
@@ -141,10 +147,27 @@ impl Registry {
         }
         metrics::counter!("registry_cache_misses_total").increment(1);
         // Concurrent callers share one error value; each gets its own copy.
-        cache
-            .try_get_with(key, async { make().await.map(Arc::new) })
+        let answer = cache
+            .try_get_with(key.clone(), async { make().await.map(Arc::new) })
             .await
-            .map_err(|e: Arc<ApiError>| (*e).clone())
+            .map_err(|e: Arc<ApiError>| (*e).clone());
+        if key.is_immutable() {
+            return answer;
+        }
+        match answer {
+            Ok(body) => {
+                self.last_good.insert(key, body.clone()).await;
+                Ok(body)
+            }
+            Err(ApiError::Unavailable(code, message)) => match self.last_good.get(&key).await {
+                Some(stale) => {
+                    metrics::counter!("registry_stale_served_total").increment(1);
+                    Ok(stale)
+                }
+                None => Err(ApiError::Unavailable(code, message)),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// (hits, misses) are not tracked by moka itself; the entry count is.
@@ -157,6 +180,7 @@ impl Registry {
         for key in keys {
             self.immutable.invalidate(key).await;
             self.mutable.invalidate(key).await;
+            self.last_good.invalidate(key).await;
         }
         self.wake.notify_one();
     }

@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Access, Auth, RateLimits};
 use crate::http::{ApiError, AppState};
 use crate::registry::{Registry, RegistryOptions};
-use crate::store::{PostgresStore, SqliteStore, Store, StoreError};
+use crate::store::{Guarded, PostgresStore, SqliteStore, Store, StoreError};
 
 /// Server settings. Every flag also reads an environment variable.
 #[derive(Debug, Clone, Args)]
@@ -138,20 +138,19 @@ pub async fn open_database(
     max_connections: u32,
     timeout: Duration,
 ) -> Result<Arc<dyn Store>, StoreError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(
-            PostgresStore::connect(url, max_connections, timeout).await?,
-        ))
-    } else {
-        let url = if url.starts_with("sqlite:") {
-            url.to_owned()
+    let store: Arc<dyn Store> =
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Arc::new(PostgresStore::connect(url, max_connections, timeout).await?)
         } else {
-            format!("sqlite://{url}")
+            let url = if url.starts_with("sqlite:") {
+                url.to_owned()
+            } else {
+                format!("sqlite://{url}")
+            };
+            Arc::new(SqliteStore::connect(&url, max_connections.min(8), timeout).await?)
         };
-        Ok(Arc::new(
-            SqliteStore::connect(&url, max_connections.min(8), timeout).await?,
-        ))
-    }
+    // Behind a circuit breaker: a dead database is not asked again on every request.
+    Ok(Arc::new(Guarded::new(store)))
 }
 
 /// The registry service over `store`.

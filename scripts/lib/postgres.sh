@@ -14,16 +14,24 @@ pg_answers() {
   psql "$1/postgres" -qtAc 'select 1' >/dev/null 2>&1
 }
 
-# start_throwaway_postgres PORT: prints the data directory.
-start_throwaway_postgres() {
-  local port=$1 bin dir
+# The server binaries (initdb, pg_ctl): the fault tests run clusters of their own.
+ensure_pg_binaries() {
+  local bin
   bin=$(pg_bindir)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     step "installing PostgreSQL (Debian packages)" >&2
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
-    bin=$(pg_bindir)
   fi
-  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  fi
+}
+
+# start_throwaway_postgres PORT: prints the data directory.
+start_throwaway_postgres() {
+  local port=$1 bin dir
+  ensure_pg_binaries
+  bin=$(pg_bindir)
   dir=$(mktemp -d /tmp/registry-pg.XXXXXX)
   chown postgres "$dir"
   runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust >/dev/null

@@ -126,9 +126,11 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(error = %e, "database pool timed out");
                 Self::Unavailable(codes::TIMEOUT, "The database did not answer in time".into())
             }
-            StoreError::Database(
-                sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_),
-            ) => {
+            StoreError::CircuitOpen => Self::Unavailable(
+                codes::STORE_ERROR,
+                "The database is unavailable; retry shortly".into(),
+            ),
+            _ if e.is_outage() => {
                 tracing::warn!(error = %e, "database unreachable");
                 Self::Unavailable(codes::STORE_ERROR, "The database is unavailable".into())
             }

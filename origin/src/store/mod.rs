@@ -5,10 +5,12 @@
 //! per fingerprint, events written with the change). It knows nothing of HTTP or caches; the
 //! compatibility check runs inside the registration transaction through [`RegistrationGate`].
 
+mod breaker;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub use breaker::Guarded;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -26,6 +28,26 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The circuit breaker is open: the database failed repeatedly and is not being asked.
+    #[error("database unavailable (circuit open)")]
+    CircuitOpen,
+}
+
+impl StoreError {
+    /// Whether this is the database being unreachable or too slow (what opens the circuit), as
+    /// opposed to a query the database answered with an error.
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::WorkerCrashed
+            ) | Self::CircuitOpen
+        ) || matches!(self, Self::Database(sqlx::Error::Database(e)) if e.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")))
+    }
 }
 
 /// A stored schema (one row per fingerprint).

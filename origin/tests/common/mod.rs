@@ -27,6 +27,8 @@ pub fn postgres_base() -> String {
 pub enum TestDb {
     Sqlite(tempfile::TempDir),
     Postgres(String),
+    /// A database the test owns some other way (left alone).
+    External,
 }
 
 impl TestDb {
@@ -93,6 +95,15 @@ impl TestServer {
 
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut ServerConfig)) -> Self {
         let (db, database_url) = TestDb::create(backend).await;
+        Self::start_on(db, database_url, tweak).await
+    }
+
+    /// A server on `database_url`, which `db` cleans up after (or not, for `External`).
+    pub async fn start_on(
+        db: TestDb,
+        database_url: String,
+        tweak: impl FnOnce(&mut ServerConfig),
+    ) -> Self {
         let mut config = ServerConfig::for_tests(&database_url);
         tweak(&mut config);
         let store = server::open_store(&config).await.expect("store opens");
