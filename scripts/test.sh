@@ -15,6 +15,7 @@ ensure_postgres
 ensure_pg_binaries
 ensure_python_clients
 ensure_node_clients
+ensure_schemathesis
 ensure_chromium
 
 step "format and lints"
@@ -52,6 +53,8 @@ for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then
     echo "-- the npm package (Node, and the browser build in headless Chromium)"
     run_package_tests http://127.0.0.1:18181 || { stop_origin "$pid"; exit 1; }
+    echo "-- schemathesis: the OpenAPI document against the live server"
+    run_schemathesis http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
   fi
   stop_origin "$pid"
 done

@@ -71,6 +71,7 @@ pub enum Needs {
 pub const ACCESS: &[(&str, &str, Needs)] = &[
     ("GET", "/health", Needs::Nothing),
     ("GET", "/ready", Needs::Nothing),
+    ("GET", "/openapi.json", Needs::Nothing),
     ("*", "/admin/edges", Needs::Role(Role::Admin)),
     ("*", "/admin/keys", Needs::Role(Role::Admin)),
     ("*", "/admin/keys/{id}", Needs::Role(Role::Admin)),

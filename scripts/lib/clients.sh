@@ -15,6 +15,39 @@ ensure_python_clients() {
   sha256sum "$req" | cut -d' ' -f1 >"$stamp"
 }
 
+# schemathesis (PyPI), pinned, in a venv of its own (its dependencies differ from the clients').
+SCHEMATHESIS_VENV=${SCHEMATHESIS_VENV:-$HOME/.cache/llm-schema-registry/schemathesis-venv}
+SCHEMATHESIS_VERSION=4.32.5
+
+ensure_schemathesis() {
+  if [ "$("$SCHEMATHESIS_VENV/bin/schemathesis" --version 2>/dev/null)" = "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+    return
+  fi
+  step "installing schemathesis $SCHEMATHESIS_VERSION into $SCHEMATHESIS_VENV"
+  python3 -m venv "$SCHEMATHESIS_VENV"
+  "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
+# run_schemathesis URL: the OpenAPI document the server serves, exercised against it: every
+# operation through the coverage phase, then generated requests for a bounded time. Fails on
+# any 5xx, or a response whose body or content type the document does not allow.
+run_schemathesis() {
+  local url=$1 out phase
+  out=$(mktemp)
+  for phase in coverage fuzzing; do
+    if ! "$SCHEMATHESIS_VENV/bin/schemathesis" run "$url/openapi.json" \
+      --checks not_a_server_error,response_schema_conformance,content_type_conformance \
+      --phases "$phase" --max-examples 25 --max-time 90 --workers 2 --seed 1 \
+      --generation-database none --no-color >"$out" 2>&1; then
+      cat "$out"
+      rm -f "$out"
+      return 1
+    fi
+    grep -E 'generated|passed|failed' "$out" | tail -n 2
+  done
+  rm -f "$out"
+}
+
 ensure_node_clients() {
   if [ -d tests/clients/node/node_modules/@kafkajs/confluent-schema-registry ]; then
     return

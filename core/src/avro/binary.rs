@@ -36,9 +36,22 @@ pub struct AvroCodec {
 
 impl AvroCodec {
     /// # Errors
-    /// [`CodecError::Schema`] when either text is not a schema `apache-avro` accepts.
+    /// [`CodecError::Schema`] when either text is not a schema `apache-avro` accepts, or has a
+    /// record with no finite value.
     pub fn new(writer: &str, reader: Option<&str>) -> Result<Self, CodecError> {
-        let parse = |t: &str| Schema::parse_str(t).map_err(|e| CodecError::Schema(e.to_string()));
+        let parse = |t: &str| {
+            // A record that only contains itself has no finite value; decoding one would
+            // recurse until the stack overflows.
+            if let Ok(model) =
+                super::model::AvroSchema::parse(t, &[], super::model::ParseOptions::default())
+                && let Some(name) = model.uninhabited_record()
+            {
+                return Err(CodecError::Schema(format!(
+                    "record {name} contains itself through required fields and has no finite value"
+                )));
+            }
+            Schema::parse_str(t).map_err(|e| CodecError::Schema(e.to_string()))
+        };
         Ok(Self {
             writer: parse(writer)?,
             reader: reader.map(parse).transpose()?,

@@ -227,6 +227,48 @@ impl AvroSchema {
         self.by_name.get(fullname).copied()
     }
 
+    /// A record that has no finite value because it contains itself through required fields
+    /// only (`{"type":"record","name":"A","fields":[{"name":"a","type":"A"}]}`): binary data
+    /// for it would be decoded by recursing forever. Found by a fixed point over the named
+    /// types: a type is inhabited when it is not a record, or when all its fields are; an array,
+    /// a map and a union with an inhabited branch always are.
+    pub fn uninhabited_record(&self) -> Option<&str> {
+        let mut inhabited: Vec<bool> = self
+            .named
+            .iter()
+            .map(|t| !matches!(t.kind, NamedKind::Record { .. }))
+            .collect();
+        loop {
+            let mut changed = false;
+            for (id, t) in self.named.iter().enumerate() {
+                if let NamedKind::Record { fields, .. } = &t.kind
+                    && !inhabited[id]
+                    && fields
+                        .iter()
+                        .all(|f| Self::node_inhabited(&f.ty, &inhabited))
+                {
+                    inhabited[id] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        inhabited
+            .iter()
+            .position(|ok| !ok)
+            .map(|id| self.named[id].fullname.as_str())
+    }
+
+    fn node_inhabited(node: &Node, inhabited: &[bool]) -> bool {
+        match node {
+            Node::Primitive { .. } | Node::Array { .. } | Node::Map { .. } => true,
+            Node::Union(branches) => branches.iter().any(|b| Self::node_inhabited(b, inhabited)),
+            Node::Named { id, .. } => inhabited[*id],
+        }
+    }
+
     /// Follows a union-free node to its definition when it is a named type.
     pub fn resolve<'a>(&'a self, node: &'a Node) -> Resolved<'a> {
         match node {
@@ -498,6 +540,7 @@ impl Parser {
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => return Err(Self::err(path, "\"namespace\" must be a string")),
         };
+        let generated = obj.get("name").is_none();
         let written_name = match obj.get("name") {
             Some(Value::String(s)) => s.clone(),
             None if self.options.allow_anonymous_records && kind != "fixed" && kind != "enum" => {
@@ -515,7 +558,8 @@ impl Parser {
         }
         .filter(|n| !n.is_empty());
         let full = fullname(&written_name, own_ns.as_deref());
-        if self.options.validate_names && !written_name.starts_with('$') {
+        // Generated names (`$anonymous…`) are the only ones exempt from the rule.
+        if self.options.validate_names && !generated {
             for part in full.split('.') {
                 if !valid_name(part) {
                     return Err(Self::err(

@@ -1,4 +1,5 @@
-//! The small endpoints: `/`, `/v1/metadata/version`, `/contexts`, `/health` and `/ready`.
+//! The small endpoints: `/`, `/v1/metadata/version`, `/contexts`, `/health`, `/ready`,
+//! `/metrics` and `/openapi.json`.
 //! Only the default context `.` exists: contexts (multi-tenant namespaces) are not supported yet.
 
 use axum::Router;
@@ -18,6 +19,24 @@ pub fn router() -> Router<AppState> {
         .route("/health", get(|| async { ok(&json!({"status": "UP"})) }))
         .route("/ready", get(ready))
         .route("/metrics", get(prometheus))
+        .route("/openapi.json", get(openapi))
+}
+
+/// The OpenAPI document of this API (`origin/api/openapi.json`, checked against the routes by
+/// `origin/tests/openapi.rs`).
+pub const OPENAPI: &str = include_str!("../../api/openapi.json");
+
+async fn openapi() -> Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        OPENAPI,
+    )
+        .into_response()
 }
 
 /// Prometheus text format; gauges read at scrape time are set here.

@@ -1,0 +1,366 @@
+//! Property-based fuzzing of core (cargo fuzz needs a nightly toolchain these machines cannot
+//! install): generated schemas — well-formed, near-miss and junk — for parsing, canonical form
+//! and fingerprints, compatibility at every level, validation, and Avro binary decoding of
+//! arbitrary bytes. The properties are "no panic" plus invariants (a canonical form re-parses to
+//! the same fingerprint; `is_valid` agrees with the error list).
+//!
+//! Cases per property: `FUZZ_CASES` (default 256; `scripts/fuzz.sh` runs many more). A failing
+//! case is shrunk and its seed saved in `tests/fuzz-regressions/seeds.txt`, which every later
+//! run replays first; crashing inputs found are also kept as files in `tests/fuzz-regressions/`
+//! and replayed by `regressions_do_not_panic`.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
+use registry_core::avro::binary::AvroCodec;
+use registry_core::{CompatibilityLevel, ParseOptions, Schema, SchemaType, Validator, compat};
+use serde_json::{Map, Value, json};
+
+fn config() -> Config {
+    let cases = std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    Config {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/fuzz-regressions/seeds.txt",
+        ))),
+        ..Config::default()
+    }
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("A".to_owned()),
+        Just("B".to_owned()),
+        Just("ns.C".to_owned()),
+        Just("a".to_owned()),
+        Just(String::new()),
+        "[a-zA-Z_.0-9$-]{1,6}",
+    ]
+}
+
+/// Any JSON value, small.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-1e6f64..1e6).prop_map(|f| json!(f)),
+        ".{0,8}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec((name(), inner), 0..5)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// Avro schemas: mostly well-formed, with the corner cases of names, defaults and unions.
+fn avro_schema() -> impl Strategy<Value = Value> {
+    let primitive = prop_oneof![
+        Just(json!("null")),
+        Just(json!("boolean")),
+        Just(json!("int")),
+        Just(json!("long")),
+        Just(json!("float")),
+        Just(json!("double")),
+        Just(json!("bytes")),
+        Just(json!("string")),
+        Just(json!({"type": "int", "logicalType": "date"})),
+        Just(json!({"type": "bytes", "logicalType": "decimal", "precision": 4, "scale": 2})),
+        name().prop_map(Value::String),
+    ];
+    primitive.prop_recursive(4, 48, 5, |inner| {
+        let field = (name(), inner.clone(), prop::option::of(any_json())).prop_map(|(n, t, d)| {
+            let mut f = json!({"name": n, "type": t});
+            if let Some(d) = d {
+                f["default"] = d;
+            }
+            f
+        });
+        prop_oneof![
+            (name(), prop::collection::vec(field, 0..4))
+                .prop_map(|(n, fields)| json!({"type": "record", "name": n, "fields": fields})),
+            (name(), prop::collection::vec(name(), 0..4))
+                .prop_map(|(n, symbols)| json!({"type": "enum", "name": n, "symbols": symbols})),
+            inner
+                .clone()
+                .prop_map(|t| json!({"type": "array", "items": t})),
+            inner
+                .clone()
+                .prop_map(|t| json!({"type": "map", "values": t})),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            (name(), 0u32..20)
+                .prop_map(|(n, size)| json!({"type": "fixed", "name": n, "size": size})),
+            (inner, any_json()).prop_map(|(t, junk)| json!({"type": t, "x-junk": junk})),
+        ]
+    })
+}
+
+/// JSON Schemas over the keywords that matter to compilation, validation and compatibility.
+fn json_schema() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(json!(true)),
+        Just(json!(false)),
+        Just(json!({})),
+        prop_oneof![
+            Just("string"),
+            Just("integer"),
+            Just("number"),
+            Just("object"),
+            Just("array"),
+            Just("boolean"),
+            Just("null"),
+            Just("nonsense")
+        ]
+        .prop_map(|t| json!({"type": t})),
+        (0u64..10).prop_map(|n| json!({"minLength": n, "maxLength": n + 3})),
+        (-5i64..5).prop_map(|n| json!({"minimum": n, "exclusiveMaximum": n + 10})),
+        "[a-z^$*+?()\\[\\]{}|.\\\\]{0,6}".prop_map(|p| json!({"pattern": p})),
+        prop_oneof![
+            Just("#"),
+            Just("#/definitions/a"),
+            Just("#/$defs/b"),
+            Just("other.json"),
+            Just("#/nope")
+        ]
+        .prop_map(|r| json!({"$ref": r})),
+        any_json().prop_map(|v| json!({"const": v})),
+        prop::collection::vec(any_json(), 0..3).prop_map(|v| json!({"enum": v})),
+        prop_oneof![
+            Just("email"),
+            Just("date-time"),
+            Just("uri"),
+            Just("ipv4"),
+            Just("regex")
+        ]
+        .prop_map(|f| json!({"type": "string", "format": f})),
+    ];
+    let schema = leaf.prop_recursive(4, 48, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec((name(), inner.clone()), 0..4).prop_map(|props| {
+                let required: Vec<_> = props.iter().map(|(n, _)| n.clone()).collect();
+                json!({"type": "object", "properties": props.into_iter().collect::<Map<_, _>>(), "required": required})
+            }),
+            inner.clone().prop_map(|s| json!({"type": "array", "items": s})),
+            inner.clone().prop_map(|s| json!({"additionalProperties": s})),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({"anyOf": v})),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({"oneOf": v})),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({"allOf": v})),
+            inner.clone().prop_map(|s| json!({"not": s})),
+            (inner.clone(), inner).prop_map(|(a, b)| json!({"definitions": {"a": a}, "$defs": {"b": b}, "$ref": "#/definitions/a"})),
+        ]
+    });
+    let draft = prop_oneof![
+        Just(None),
+        Just(Some("http://json-schema.org/draft-04/schema#")),
+        Just(Some("http://json-schema.org/draft-06/schema#")),
+        Just(Some("http://json-schema.org/draft-07/schema#")),
+        Just(Some("https://json-schema.org/draft/2019-09/schema")),
+        Just(Some("https://json-schema.org/draft/2020-12/schema")),
+        Just(Some("https://example.invalid/custom")),
+    ];
+    (schema, draft).prop_map(|(mut s, d)| {
+        if let (Some(d), Some(o)) = (d, s.as_object_mut()) {
+            o.insert("$schema".into(), json!(d));
+        }
+        s
+    })
+}
+
+fn parse(ty: SchemaType, text: &str, normalize: bool) -> Option<Schema> {
+    Schema::parse(
+        ty,
+        text,
+        &[],
+        ParseOptions {
+            normalize,
+            ..ParseOptions::default()
+        },
+    )
+    .ok()
+}
+
+/// Everything core does with one schema text; panics only if core does. True when the text
+/// was a valid schema.
+fn exercise(ty: SchemaType, text: &str, datum: &Value) -> bool {
+    let Some(schema) = parse(ty, text, false) else {
+        return false;
+    };
+    // The stored text re-parses to the same identity.
+    let again = parse(ty, &schema.text, false).expect("the stored text of a valid schema parses");
+    assert_eq!(
+        again.fingerprint, schema.fingerprint,
+        "fingerprint of {text}"
+    );
+    let _ = parse(ty, text, true);
+    if let registry_core::schema::ParsedSchema::Avro(avro) = &schema.parsed {
+        let pcf = registry_core::avro::canonical::parsing_canonical_form(avro);
+        let _ = registry_core::avro::canonical::crc64_fingerprint(avro);
+        let reparsed = parse(ty, &pcf, false).expect("the canonical form parses");
+        if let registry_core::schema::ParsedSchema::Avro(r) = &reparsed.parsed {
+            assert_eq!(
+                registry_core::avro::canonical::parsing_canonical_form(r),
+                pcf,
+                "PCF is a fixed point"
+            );
+        }
+    }
+    if let Ok(v) = Validator::compile(&schema) {
+        assert_eq!(
+            v.is_valid(datum),
+            v.validate(datum).is_empty(),
+            "{text} on {datum}"
+        );
+    }
+    true
+}
+
+/// Runs `check` on `cases` generated inputs; prints how many ran and how many `check` found
+/// meaningful (a schema that parsed, a pair that could be compared).
+fn run<S: Strategy>(name: &str, strategy: S, check: impl Fn(S::Value) -> bool) {
+    let mut runner = TestRunner::new(config());
+    let (ran, meaningful) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let outcome = runner.run(&strategy, |value| {
+        if check(value) {
+            meaningful.fetch_add(1, Ordering::Relaxed);
+        }
+        ran.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    });
+    eprintln!(
+        "fuzz {name}: {} inputs without a panic, {} of them valid schemas",
+        ran.load(Ordering::Relaxed),
+        meaningful.load(Ordering::Relaxed)
+    );
+    if let Err(e) = outcome {
+        panic!("{name}: {e}");
+    }
+}
+
+#[test]
+fn arbitrary_text_never_panics() {
+    run(
+        "arbitrary text",
+        (".{0,64}", any_json()),
+        |(text, datum)| {
+            let a = exercise(SchemaType::Avro, &text, &datum);
+            exercise(SchemaType::Json, &text, &datum) || a
+        },
+    );
+}
+
+#[test]
+fn avro_schemas() {
+    run(
+        "avro schemas",
+        (avro_schema(), any_json()),
+        |(schema, datum)| exercise(SchemaType::Avro, &schema.to_string(), &datum),
+    );
+}
+
+#[test]
+fn json_schemas() {
+    run(
+        "json schemas",
+        (json_schema(), any_json()),
+        |(schema, datum)| exercise(SchemaType::Json, &schema.to_string(), &datum),
+    );
+}
+
+#[test]
+fn avro_compatibility() {
+    run(
+        "avro compatibility",
+        (avro_schema(), avro_schema(), avro_schema()),
+        |(a, b, c)| {
+            let parsed: Vec<Schema> = [a, b, c]
+                .iter()
+                .filter_map(|s| parse(SchemaType::Avro, &s.to_string(), false))
+                .collect();
+            let Some((new, existing)) = parsed.split_first() else {
+                return false;
+            };
+            let existing: Vec<&Schema> = existing.iter().collect();
+            for level in CompatibilityLevel::ALL {
+                let report = compat::check(level, new, &existing);
+                assert_eq!(report.compatible, report.incompatibilities.is_empty());
+            }
+            !existing.is_empty()
+        },
+    );
+}
+
+#[test]
+fn json_compatibility() {
+    run(
+        "json compatibility",
+        (json_schema(), json_schema()),
+        |(a, b)| {
+            let (Some(a), Some(b)) = (
+                parse(SchemaType::Json, &a.to_string(), false),
+                parse(SchemaType::Json, &b.to_string(), false),
+            ) else {
+                return false;
+            };
+            for level in CompatibilityLevel::ALL {
+                let report = compat::check(level, &a, &[&b]);
+                assert_eq!(report.compatible, report.incompatibilities.is_empty());
+            }
+            true
+        },
+    );
+}
+
+#[test]
+fn avro_binary_decoding() {
+    let bytes = prop::collection::vec(any::<u8>(), 0..64);
+    run(
+        "avro binary decoding",
+        (avro_schema(), avro_schema(), bytes),
+        |(w, r, bytes)| {
+            let (w, r) = (w.to_string(), r.to_string());
+            let mut any = false;
+            if let Ok(codec) = AvroCodec::new(&w, None) {
+                let _ = codec.decode(&bytes);
+                any = true;
+            }
+            if let Ok(codec) = AvroCodec::new(&w, Some(&r)) {
+                let _ = codec.decode(&bytes);
+            }
+            any
+        },
+    );
+}
+
+/// Every input kept in `tests/fuzz-regressions/` (crashers found so far) goes through all of
+/// core as both schema types.
+#[test]
+fn regressions_do_not_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(&dir).expect("regressions folder") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            for datum in [json!(null), json!({"a": [1, "x"]}), json!("s")] {
+                exercise(SchemaType::Avro, &text, &datum);
+                exercise(SchemaType::Json, &text, &datum);
+            }
+            if let Ok(codec) = AvroCodec::new(&text, None) {
+                for bytes in [&[][..], &[2, 0, 1, 2, 3][..], &[255; 16][..]] {
+                    let _ = codec.decode(bytes);
+                }
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed > 0, "the regressions folder holds inputs");
+}
