@@ -76,15 +76,7 @@ async fn register_and_read(backend: Backend) {
         assert_eq!(body["id"], id2);
         assert!(body.get("schemaType").is_none());
     }
-    let raw = s
-        .client
-        .get(s.at("/subjects/users-value/versions/1/schema"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let raw = s.text("/subjects/users-value/versions/1/schema").await;
     assert_eq!(serde_json::from_str::<Value>(&raw).unwrap()["name"], "User");
 
     // JSON Schema, returned with its type.
@@ -738,15 +730,7 @@ async fn small_endpoints(backend: Backend) {
     s.register("m", "AVRO", AVRO_V1).await;
     s.get("/subjects/m/versions/1").await;
     s.get("/subjects/m/versions/1").await;
-    let text = s
-        .client
-        .get(s.at("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.text("/metrics").await;
     for metric in [
         "http_requests_total{method=\"GET\",route=\"/subjects/{subject}/versions/{version}\",status=\"200\"}",
         "http_request_duration_seconds_bucket",
@@ -754,6 +738,7 @@ async fn small_endpoints(backend: Backend) {
         "registry_cache_misses_total",
         "registry_cache_entries",
         "registry_db_pool_connections{state=\"in_use\"}",
+        "registry_db_pool_connections{state=\"waiting\"}",
         "registry_registrations_total{outcome=\"created\"}",
     ] {
         assert!(text.contains(metric), "/metrics lacks {metric}:\n{text}");

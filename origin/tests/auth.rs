@@ -350,15 +350,7 @@ async fn rate_limits_per_client_and_budget() {
     assert_eq!(call(&s, "GET", "/health", None, None).await.0, 200);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(call(&s, "GET", "/subjects", None, None).await.0, 200);
-    let metrics = s
-        .client
-        .get(s.at("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = s.text("/metrics").await;
     assert!(
         metrics.contains("registry_rate_limited_total{budget=\"read\"}"),
         "counted"

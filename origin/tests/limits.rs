@@ -58,15 +58,8 @@ async fn body_schema_and_nesting_limits() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    let r = s2
-        .client
-        .post(s2.at("/subjects/deep/versions"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("request");
-    assert_error(&read(r).await, 422, 42210);
+    let got = s2.post_raw("/subjects/deep/versions", body).await;
+    assert_error(&got, 422, 42210);
     // A datum to validate, nested deeply: the same.
     s2.register("ok", "JSON", r#"{"type":"array"}"#).await;
     let datum = format!(
@@ -74,15 +67,10 @@ async fn body_schema_and_nesting_limits() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    let r = s2
-        .client
-        .post(s2.at("/subjects/ok/versions/latest/validate"))
-        .header("content-type", "application/json")
-        .body(datum)
-        .send()
-        .await
-        .expect("request");
-    assert_error(&read(r).await, 422, 42210);
+    let got = s2
+        .post_raw("/subjects/ok/versions/latest/validate", datum)
+        .await;
+    assert_error(&got, 422, 42210);
     // Nothing of the refused requests was stored, and the server still answers.
     assert_error(&s.get("/subjects/wide/versions").await, 404, 40401);
     assert_eq!(s2.get("/subjects").await, (200, json!(["ok"])));
@@ -150,15 +138,7 @@ async fn overload_is_shed_with_retry_after() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(status, 200);
-    let metrics = s
-        .client
-        .get(s.at("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = s.text("/metrics").await;
     assert!(
         metrics.contains("registry_requests_shed_total"),
         "shed requests are counted"

@@ -124,6 +124,7 @@ impl From<StoreError> for ApiError {
         match &e {
             StoreError::Database(sqlx::Error::PoolTimedOut) => {
                 tracing::warn!(error = %e, "database pool timed out");
+                metrics::counter!("registry_db_pool_wait_timeouts_total").increment(1);
                 Self::Unavailable(codes::TIMEOUT, "The database did not answer in time".into())
             }
             StoreError::CircuitOpen => Self::Unavailable(

@@ -47,8 +47,12 @@ async fn prometheus(State(state): State<AppState>) -> Response {
     let (open, idle) = (f64::from(open), idle as f64);
     metrics::gauge!("registry_db_pool_connections", "state" => "open").set(open);
     metrics::gauge!("registry_db_pool_connections", "state" => "idle").set(idle);
-    metrics::gauge!("registry_db_pool_connections", "state" => "in_use")
-        .set((open - idle).max(0.0));
+    let in_use = (open - idle).max(0.0);
+    metrics::gauge!("registry_db_pool_connections", "state" => "in_use").set(in_use);
+    // Store calls beyond the connections in use are waiting for one (process-wide).
+    let calls = crate::store::calls_in_flight() as f64;
+    metrics::gauge!("registry_db_pool_connections", "state" => "waiting")
+        .set((calls - in_use).max(0.0));
     metrics::gauge!("registry_cache_entries").set(registry.cached_entries() as f64);
     if let Ok(edges) = registry.store.edges().await
         && let Ok(head) = registry.store.max_event_seq().await

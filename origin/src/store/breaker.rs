@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -20,6 +21,30 @@ use super::{
 };
 
 type Policy = failure_policy::ConsecutiveFailures<backoff::Exponential>;
+
+/// Store calls under way in this process (each holds or waits for a pool connection).
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// How many store calls are under way; minus the connections in use, how many wait for one.
+pub fn calls_in_flight() -> usize {
+    IN_FLIGHT.load(Ordering::Relaxed)
+}
+
+/// Decrements [`IN_FLIGHT`] however the call ends (even when its future is dropped).
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        Self
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
+}
 
 /// Consecutive outages that open the circuit.
 const OPEN_AFTER: u32 = 5;
@@ -52,6 +77,7 @@ impl Guarded {
         F: Future<Output = Result<T, E>>,
         E: Outage + From<StoreError>,
     {
+        let _in_flight = InFlight::enter();
         match self.breaker.call_with(|e: &E| e.is_outage(), call).await {
             Ok(v) => Ok(v),
             Err(failsafe::Error::Inner(e)) => Err(e),

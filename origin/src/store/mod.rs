@@ -10,7 +10,7 @@ mod postgres;
 mod sql;
 mod sqlite;
 
-pub use breaker::Guarded;
+pub use breaker::{Guarded, calls_in_flight};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

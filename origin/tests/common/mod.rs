@@ -158,6 +158,30 @@ impl TestServer {
         read(r).await
     }
 
+    /// The body of a GET as text (raw schemas, `/metrics`).
+    pub async fn text(&self, path: &str) -> String {
+        let r = self
+            .client
+            .get(self.at(path))
+            .send()
+            .await
+            .expect("request");
+        r.text().await.expect("body")
+    }
+
+    /// A POST of `body` as it is (not necessarily valid JSON), typed `application/json`.
+    pub async fn post_raw(&self, path: &str, body: String) -> (u16, Value) {
+        let r = self
+            .client
+            .post(self.at(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        read(r).await
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let r = self
             .client
