@@ -24,7 +24,7 @@ use governor::{Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 
 use crate::http::ApiError;
-use crate::store::{ApiKeyRecord, Store};
+use crate::store::{ApiKeyRecord, Store, now_ms};
 
 /// What a caller may do; each role includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -156,12 +156,6 @@ pub struct NewKey {
 
 fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Makes a key with 96 random bits of id and 192 of secret.

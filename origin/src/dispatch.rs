@@ -17,7 +17,7 @@ use registry_core::invalidation::{self, EventKind, InvalidationBatch, Invalidati
 use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 
-use crate::store::{EventRecord, Store};
+use crate::store::{EventRecord, Store, now_ms};
 
 /// Dispatcher settings.
 #[derive(Debug, Clone)]
@@ -42,12 +42,6 @@ pub struct Dispatcher {
     wake: Arc<Notify>,
     client: reqwest::Client,
     backoff: HashMap<String, Backoff>,
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// A nonce unique per delivery attempt.

@@ -7,6 +7,7 @@ use super::KeysArgs;
 use super::KeysCommand;
 use crate::auth;
 use crate::server::open_database;
+use crate::store::now_ms;
 
 pub fn run(args: &KeysArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -64,11 +65,8 @@ async fn run_async(args: &KeysArgs) -> Result<u8, String> {
             Ok(0)
         }
         KeysCommand::Revoke { id } => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64);
             if store
-                .revoke_api_key(id, now)
+                .revoke_api_key(id, now_ms())
                 .await
                 .map_err(|e| e.to_string())?
             {

@@ -11,6 +11,7 @@ use serde_json::json;
 use super::extract::{Body, Query};
 use super::{ApiError, AppState, json, ok};
 use crate::auth::{self, Role};
+use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -76,12 +77,6 @@ async fn revoke_key(
             format!("no live key {id}"),
         ))
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Each edge with its cursor, its lag in events and in seconds (age of the oldest event it has

@@ -19,6 +19,13 @@ use registry_core::SchemaReference;
 use registry_core::cache_key::CacheKey;
 use registry_core::invalidation::EventKind;
 
+/// The wall clock in Unix milliseconds, as the store keeps times (events, edges, keys).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 /// A store failure that is not the caller's fault. Its text is logged, never sent to clients.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
