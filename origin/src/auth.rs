@@ -6,7 +6,7 @@
 //! password (or the whole key as password), which is what Confluent clients do with
 //! `basic.auth.user.info`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -274,7 +274,7 @@ impl Auth {
 }
 
 type Keyed =
-    RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+    RateLimiter<Client, DefaultKeyedStateStore<Client>, DefaultClock, StateInformationMiddleware>;
 
 /// One budget: requests per second per client, with bursts of as many.
 pub struct Budget {
@@ -292,37 +292,59 @@ impl Budget {
         })
     }
 
-    /// Takes one request from `client`'s budget: the headers to send either way, and whether
+    /// Takes one request from `client`'s budget: the state to report either way, and whether
     /// the request may go on (else the seconds to wait).
-    fn take(&self, client: &str) -> (Vec<(&'static str, String)>, Result<(), u64>) {
-        let limit = self.per_second.to_string();
-        match self.limiter.check_key(&client.to_owned()) {
+    fn take(&self, client: &Client) -> (RateState, Result<(), u64>) {
+        let limit = self.per_second;
+        match self.limiter.check_key(client) {
             Ok(snapshot) => {
                 let remaining = snapshot.remaining_burst_capacity();
-                let reset = (self.per_second - remaining).div_ceil(self.per_second);
+                let reset = u64::from((limit - remaining).div_ceil(limit));
                 (
-                    vec![
-                        ("x-ratelimit-limit", limit),
-                        ("x-ratelimit-remaining", remaining.to_string()),
-                        ("x-ratelimit-reset", reset.to_string()),
-                    ],
+                    RateState {
+                        limit,
+                        remaining,
+                        reset,
+                    },
                     Ok(()),
                 )
             }
             Err(not_until) => {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
-                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                let secs = secs.max(1);
-                (
-                    vec![
-                        ("x-ratelimit-limit", limit),
-                        ("x-ratelimit-remaining", "0".into()),
-                        ("x-ratelimit-reset", secs.to_string()),
-                    ],
-                    Err(secs),
-                )
+                let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+                let state = RateState {
+                    limit,
+                    remaining: 0,
+                    reset: secs,
+                };
+                (state, Err(secs))
             }
         }
+    }
+}
+
+/// Whose budget a request draws on: its key, else its peer address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Client {
+    Key(String),
+    Ip(Option<IpAddr>),
+}
+
+/// A budget's state after a request, sent as `X-RateLimit-Limit/Remaining/Reset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RateState {
+    limit: u32,
+    remaining: u32,
+    /// Seconds until the budget is full again (or, when refused, until the next request fits).
+    reset: u64,
+}
+
+impl RateState {
+    fn write(self, response: &mut Response) {
+        let headers = response.headers_mut();
+        headers.insert("x-ratelimit-limit", HeaderValue::from(self.limit));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from(self.remaining));
+        headers.insert("x-ratelimit-reset", HeaderValue::from(self.reset));
     }
 }
 
@@ -378,9 +400,8 @@ pub async fn guard(State(access): State<Arc<Access>>, mut req: Request, next: Ne
     let route = req
         .extensions()
         .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned());
-    let needs = needs(req.method(), route.as_deref());
-    let Needs::Role(role) = needs else {
+        .map(MatchedPath::as_str);
+    let Needs::Role(role) = needs(req.method(), route) else {
         return next.run(req).await;
     };
     let principal = match identify(&access.auth, req.headers()).await {
@@ -410,37 +431,33 @@ pub async fn guard(State(access): State<Arc<Access>>, mut req: Request, next: Ne
     } else {
         &access.limits.write
     };
-    let mut headers = Vec::new();
+    let mut rate = None;
     if let Some(budget) = budget {
         let client = if principal.role.is_some() {
-            format!("key:{}", principal.id)
+            Client::Key(principal.id.clone())
         } else {
-            req.extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "ip:unknown".to_owned(), |c| format!("ip:{}", c.0.ip()))
+            Client::Ip(
+                req.extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip()),
+            )
         };
-        let (h, verdict) = budget.take(&client);
-        headers = h;
+        let (state, verdict) = budget.take(&client);
         if let Err(secs) = verdict {
             let kind = if role == Role::Read { "read" } else { "write" };
             metrics::counter!("registry_rate_limited_total", "budget" => kind).increment(1);
             let mut response = ApiError::RateLimited(secs).into_response();
-            add_headers(&mut response, &headers);
+            state.write(&mut response);
             return response;
         }
+        rate = Some(state);
     }
     req.extensions_mut().insert(principal);
     let mut response = next.run(req).await;
-    add_headers(&mut response, &headers);
-    response
-}
-
-fn add_headers(response: &mut Response, headers: &[(&'static str, String)]) {
-    for (name, value) in headers {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            response.headers_mut().insert(*name, v);
-        }
+    if let Some(state) = rate {
+        state.write(&mut response);
     }
+    response
 }
 
 /// The principal behind the request's credentials; anonymous without any. With auth off,
@@ -515,14 +532,18 @@ mod tests {
     #[test]
     fn budgets_count_down_and_refuse() {
         let budget = Budget::new(3).unwrap();
+        let a = || Client::Key("a".into());
         for left in (0..3).rev() {
-            let (h, v) = budget.take("a");
+            let (state, v) = budget.take(&a());
             assert!(v.is_ok());
-            assert_eq!(h[1].1, left.to_string());
+            assert_eq!(state.remaining, left);
         }
-        let (h, v) = budget.take("a");
+        let (state, v) = budget.take(&a());
         assert_eq!(v, Err(1));
-        assert_eq!(h[1].1, "0");
-        assert!(budget.take("b").1.is_ok(), "each client has its own budget");
+        assert_eq!(state.remaining, 0);
+        assert!(
+            budget.take(&Client::Key("b".into())).1.is_ok(),
+            "each client has its own budget"
+        );
     }
 }
