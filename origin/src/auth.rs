@@ -202,25 +202,21 @@ pub fn credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, ApiE
     let value = value.to_str().map_err(|_| bad())?.trim();
     let (scheme, rest) = value.split_once(' ').ok_or_else(bad)?;
     let rest = rest.trim();
-    let pair = if scheme.eq_ignore_ascii_case("bearer") {
-        split_key(rest).ok_or_else(bad)?
-    } else if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(rest)
-            .map_err(|_| bad())?;
-        let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
-        let (user, password) = decoded.split_once(':').ok_or_else(bad)?;
-        return Ok(Some(match split_key(password) {
-            Some((id, secret)) => (id.to_owned(), secret.to_owned()),
-            None => (
-                user.strip_prefix("lsr_").unwrap_or(user).to_owned(),
-                password.to_owned(),
-            ),
-        }));
-    } else {
+    let owned = |(id, secret): (&str, &str)| (id.to_owned(), secret.to_owned());
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return split_key(rest).map(owned).map(Some).ok_or_else(bad);
+    }
+    if !scheme.eq_ignore_ascii_case("basic") {
         return Err(bad());
-    };
-    Ok(Some((pair.0.to_owned(), pair.1.to_owned())))
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(rest)
+        .map_err(|_| bad())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
+    let (user, password) = decoded.split_once(':').ok_or_else(bad)?;
+    // The whole key as password (any user), else the key id as user and the secret as password.
+    let pair = split_key(password).unwrap_or((user.strip_prefix("lsr_").unwrap_or(user), password));
+    Ok(Some(owned(pair)))
 }
 
 /// Auth settings and the key cache.

@@ -159,12 +159,12 @@ impl Registry {
                 self.last_good.insert(key, body.clone()).await;
                 Ok(body)
             }
-            Err(ApiError::Unavailable(code, message)) => match self.last_good.get(&key).await {
+            Err(e @ ApiError::Unavailable(..)) => match self.last_good.get(&key).await {
                 Some(stale) => {
                     metrics::counter!("registry_stale_served_total").increment(1);
                     Ok(stale)
                 }
-                None => Err(ApiError::Unavailable(code, message)),
+                None => Err(e),
             },
             Err(e) => Err(e),
         }
