@@ -242,9 +242,8 @@ impl Registry {
         })
     }
 
-    /// Parses a schema from a request.
     /// Refuses schema texts over the size and nesting limits, before any parser sees them.
-    pub fn check_limits(&self, text: &str) -> Result<(), ApiError> {
+    fn check_limits(&self, text: &str) -> Result<(), ApiError> {
         if text.len() > self.options.max_schema_bytes {
             return Err(ApiError::Unprocessable(
                 codes::SCHEMA_TOO_LARGE,
@@ -255,18 +254,10 @@ impl Registry {
                 ),
             ));
         }
-        if registry_core::json::nesting_exceeds(text.as_bytes(), self.options.max_json_depth) {
-            return Err(ApiError::Unprocessable(
-                codes::NESTING_TOO_DEEP,
-                format!(
-                    "Schema nests deeper than {} levels",
-                    self.options.max_json_depth
-                ),
-            ));
-        }
-        Ok(())
+        ApiError::check_nesting("Schema", text.as_bytes(), self.options.max_json_depth)
     }
 
+    /// Parses a schema from a request (within the limits), its references resolved.
     pub async fn parse_new(
         &self,
         schema_type: SchemaType,

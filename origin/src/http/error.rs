@@ -53,6 +53,18 @@ impl ApiError {
         Self::NotFound(codes::SCHEMA_NOT_FOUND, format!("Schema {what} not found."))
     }
 
+    /// 422 (42210) unless `json` nests arrays and objects at most `limit` deep; `what` names it
+    /// in the message ("The request", "Schema").
+    pub fn check_nesting(what: &str, json: &[u8], limit: usize) -> Result<(), Self> {
+        if registry_core::json::nesting_exceeds(json, limit) {
+            return Err(Self::Unprocessable(
+                codes::NESTING_TOO_DEEP,
+                format!("{what} nests JSON deeper than {limit} levels"),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn invalid_schema(message: impl std::fmt::Display) -> Self {
         Self::Unprocessable(codes::INVALID_SCHEMA, format!("Invalid schema: {message}"))
     }

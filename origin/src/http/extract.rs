@@ -50,15 +50,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 ApiError::BadRequest(format!("Cannot read the request body: {e}"))
             }
         })?;
-        if registry_core::json::nesting_exceeds(&bytes, limits.max_json_depth) {
-            return Err(ApiError::Unprocessable(
-                codes::NESTING_TOO_DEEP,
-                format!(
-                    "The request nests JSON deeper than {} levels",
-                    limits.max_json_depth
-                ),
-            ));
-        }
+        ApiError::check_nesting("The request", &bytes, limits.max_json_depth)?;
         serde_json::from_slice(&bytes)
             .map(Body)
             .map_err(|e| ApiError::BadRequest(format!("Invalid JSON body: {e}")))
