@@ -2,8 +2,10 @@
 //! compatibility and mode gate of a registration, the caches of parsed schemas, compiled
 //! validators and serialised responses.
 //!
-//! Caches: responses for immutable resources (a schema by id, a numbered version) live until
-//! evicted; responses for mutable ones (latest, lists, config) are dropped by the writes that
+//! Caches, bounded by an estimate of the memory they hold ([`RegistryOptions::cache_bytes`]):
+//! half for responses to immutable resources (a schema by id, a numbered version), which live
+//! until evicted; an eighth each for mutable responses, their last good values, parsed schemas
+//! and compiled validators. Responses for immutable resources live until evicted; responses for mutable ones (latest, lists, config) are dropped by the writes that
 //! change them and, as a bound on staleness across several origins, expire after
 //! [`RegistryOptions::mutable_ttl`]. Concurrent misses of one key make one database query.
 
@@ -29,11 +31,9 @@ use crate::store::{
 /// Sizes and lifetimes of the caches, and defaults.
 #[derive(Debug, Clone)]
 pub struct RegistryOptions {
-    /// Most responses kept (immutable and mutable together).
-    pub response_cache_entries: u64,
+    /// The memory all the caches together may hold (bytes, estimated per entry).
+    pub cache_bytes: u64,
     pub mutable_ttl: Duration,
-    /// Most parsed schemas and compiled validators kept.
-    pub schema_cache_entries: u64,
     /// The compatibility level when none is configured.
     pub default_compatibility: CompatibilityLevel,
     /// Deepest chain of references followed when resolving a schema.
@@ -47,9 +47,8 @@ pub struct RegistryOptions {
 impl Default for RegistryOptions {
     fn default() -> Self {
         Self {
-            response_cache_entries: 100_000,
+            cache_bytes: 48 << 20,
             mutable_ttl: Duration::from_secs(5),
-            schema_cache_entries: 10_000,
             default_compatibility: CompatibilityLevel::Backward,
             max_reference_depth: 32,
             max_schema_bytes: 256 * 1024,
@@ -93,7 +92,8 @@ pub struct Registry {
     /// database is unavailable (cached reads keep answering through an outage).
     last_good: Cache<CacheKey, Arc<CachedBody>>,
     parsed: Cache<i64, Arc<Schema>>,
-    validators: Cache<Fingerprint, Validator>,
+    /// Compiled validators with the length of their schema's text (their weight).
+    validators: Cache<Fingerprint, (Validator, u32)>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -104,24 +104,49 @@ impl std::fmt::Debug for Registry {
     }
 }
 
+/// Bookkeeping per cache entry beyond its payload (key, entry metadata, allocation headers),
+/// an estimate used to weigh entries.
+const ENTRY_OVERHEAD: usize = 320;
+
+/// Parsed and compiled forms take several times the size of their text.
+const PARSED_PER_TEXT_BYTE: usize = 6;
+
+fn weight(bytes: usize) -> u32 {
+    u32::try_from(bytes).unwrap_or(u32::MAX)
+}
+
+fn response_weight(_: &CacheKey, body: &Arc<CachedBody>) -> u32 {
+    weight(body.body.len() + body.etag.len() + ENTRY_OVERHEAD)
+}
+
 impl Registry {
     pub fn new(store: Arc<dyn Store>, options: RegistryOptions) -> Self {
+        let eighth = options.cache_bytes / 8 + 1;
         Self {
             immutable: Cache::builder()
-                .max_capacity(options.response_cache_entries)
+                .max_capacity(options.cache_bytes / 2 + 1)
+                .weigher(response_weight)
                 .build(),
             mutable: Cache::builder()
-                .max_capacity(options.response_cache_entries / 4 + 1)
+                .max_capacity(eighth)
+                .weigher(response_weight)
                 .time_to_live(options.mutable_ttl)
                 .build(),
             last_good: Cache::builder()
-                .max_capacity(options.response_cache_entries / 4 + 1)
+                .max_capacity(eighth)
+                .weigher(response_weight)
                 .build(),
             parsed: Cache::builder()
-                .max_capacity(options.schema_cache_entries)
+                .max_capacity(eighth)
+                .weigher(|_, schema: &Arc<Schema>| {
+                    weight(schema.text.len() * PARSED_PER_TEXT_BYTE + ENTRY_OVERHEAD)
+                })
                 .build(),
             validators: Cache::builder()
-                .max_capacity(options.schema_cache_entries)
+                .max_capacity(eighth)
+                .weigher(|_, (_, text_len): &(Validator, u32)| {
+                    weight(*text_len as usize * PARSED_PER_TEXT_BYTE + ENTRY_OVERHEAD)
+                })
                 .build(),
             store,
             options,
@@ -173,6 +198,13 @@ impl Registry {
     /// (hits, misses) are not tracked by moka itself; the entry count is.
     pub fn cached_entries(&self) -> u64 {
         self.immutable.entry_count() + self.mutable.entry_count()
+    }
+
+    /// The estimated bytes held by the response caches, after pending evictions.
+    pub async fn cached_bytes(&self) -> u64 {
+        self.immutable.run_pending_tasks().await;
+        self.mutable.run_pending_tasks().await;
+        self.immutable.weighted_size() + self.mutable.weighted_size()
     }
 
     /// Drops the cached responses a write made stale (the keys of its event).
@@ -310,7 +342,7 @@ impl Registry {
     pub async fn validator(&self, stored: &StoredSchema) -> Result<Validator, ApiError> {
         let fingerprint = Fingerprint::from_hex(&stored.fingerprint)
             .ok_or_else(|| ApiError::Internal("stored fingerprint".into()))?;
-        if let Some(v) = self.validators.get(&fingerprint).await {
+        if let Some((v, _)) = self.validators.get(&fingerprint).await {
             return Ok(v);
         }
         let schema = self.parsed(stored).await?;
@@ -318,7 +350,9 @@ impl Registry {
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        self.validators.insert(fingerprint, validator.clone()).await;
+        self.validators
+            .insert(fingerprint, (validator.clone(), weight(stored.text.len())))
+            .await;
         Ok(validator)
     }
 
@@ -408,5 +442,43 @@ impl RegistrationGate for Gate<'_> {
                 report.messages().join("; ")
             ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn response_caches_stay_within_their_byte_budget() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = crate::server::open_database(
+            &format!("sqlite://{}/r.db", dir.path().display()),
+            1,
+            Duration::from_secs(5),
+        )
+        .await
+        .expect("store");
+        let registry = Registry::new(
+            store,
+            RegistryOptions {
+                cache_bytes: 1 << 20,
+                ..RegistryOptions::default()
+            },
+        );
+        // 200 immutable responses of 10 KiB: 2 MiB offered to a 512 KiB share.
+        for id in 0..200 {
+            let body = registry
+                .cached(CacheKey::SchemaById(id), || async {
+                    Ok(CachedBody::new(vec![b'x'; 10 * 1024], true, None))
+                })
+                .await
+                .expect("cached");
+            assert_eq!(body.body.len(), 10 * 1024);
+        }
+        let held = registry.cached_bytes().await;
+        assert!(held > 0, "something is cached");
+        assert!(held <= 512 * 1024 + 1, "held {held} bytes");
+        assert!(registry.cached_entries() < 200);
     }
 }

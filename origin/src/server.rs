@@ -7,15 +7,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::response::IntoResponse;
 use clap::Args;
 use registry_core::CompatibilityLevel;
 use registry_core::api::codes;
+use tokio::sync::Semaphore;
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{Access, Auth, RateLimits};
@@ -75,9 +77,10 @@ pub struct ServerConfig {
     /// Write requests per second per client; 0 turns the write limit off.
     #[arg(long, env = "RATE_LIMIT_WRITES_PER_SEC", default_value_t = 200)]
     pub rate_limit_writes: u32,
-    /// Most responses kept in the in-process cache.
-    #[arg(long, env = "CACHE_ENTRIES", default_value_t = 100_000)]
-    pub cache_entries: u64,
+    /// Memory for the in-process caches (responses, parsed schemas, compiled validators), in
+    /// MiB; entries are weighed by their size and the least valuable evicted beyond it.
+    #[arg(long, env = "CACHE_MAX_MB", default_value_t = 48)]
+    pub cache_max_mb: u64,
     /// How long a cached mutable response (latest, lists, config) may live, bounding staleness
     /// when several origins share a database.
     #[arg(long, env = "MUTABLE_CACHE_TTL_MS", default_value_t = 5_000)]
@@ -158,7 +161,7 @@ pub fn registry(store: Arc<dyn Store>, config: &ServerConfig) -> Arc<Registry> {
     Arc::new(Registry::new(
         store,
         RegistryOptions {
-            response_cache_entries: config.cache_entries,
+            cache_bytes: config.cache_max_mb << 20,
             mutable_ttl: Duration::from_millis(config.mutable_cache_ttl_ms),
             default_compatibility: config.default_compatibility,
             max_schema_bytes: config.max_schema_bytes,
@@ -169,6 +172,35 @@ pub fn registry(store: Arc<dyn Store>, config: &ServerConfig) -> Arc<Registry> {
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids: a random per-process prefix and a counter (`3f2a9c1e-000000000001`), unique
+/// without asking the operating system for randomness on every request as UUIDs would.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: u32,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        let mut bytes = [0u8; 4];
+        let _ = getrandom::fill(&mut bytes);
+        Self {
+            prefix: u32::from_le_bytes(bytes),
+            next: Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let id = format!("{:08x}-{n:012x}", self.prefix);
+        axum::http::HeaderValue::from_str(&id)
+            .ok()
+            .map(RequestId::new)
+    }
+}
 
 /// The API with its middleware: request ids (echoed in `x-request-id`), request logs, the body
 /// limit and the request timeout.
@@ -203,20 +235,19 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
     .layer(axum::Extension(crate::http::Limits {
         max_json_depth: config.max_json_depth,
     }));
-    // One bounded queue and one set of slots for the whole API (a layer on the router would give
-    // every route its own): beyond them requests are shed at once instead of waiting.
-    let guarded = ServiceBuilder::new()
-        .layer(HandleErrorLayer::new(|e: tower::BoxError| async move {
-            overload_response(&e)
-        }))
-        .load_shed()
-        .buffer(config.max_queued_requests.max(1))
-        .concurrency_limit(config.max_concurrent_requests.max(1))
-        .timeout(timeout)
-        .service(api);
-    Router::new().fallback_service(guarded).layer(
+    // One set of slots and one bounded queue for the whole API (semaphores shared by every
+    // route): beyond them requests are shed at once instead of waiting.
+    let admission = Arc::new(Admission {
+        admitted: Semaphore::new(
+            config.max_concurrent_requests.max(1) + config.max_queued_requests,
+        ),
+        slots: Semaphore::new(config.max_concurrent_requests.max(1)),
+        timeout,
+    });
+    api.layer(axum::middleware::from_fn_with_state(admission, admit))
+        .layer(
         ServiceBuilder::new()
-            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
@@ -258,19 +289,38 @@ pub async fn start_dispatcher(
     Ok(Some(tokio::spawn(dispatcher.run(shutdown))))
 }
 
-/// The answer when the middleware gives up on a request: shed (the queue is full) or too slow.
-fn overload_response(e: &tower::BoxError) -> axum::response::Response {
-    if e.is::<tower::load_shed::error::Overloaded>() {
+/// The registry-wide admission control: requests in a slot or waiting for one.
+struct Admission {
+    /// Slots plus queue places: a request that cannot take one is shed.
+    admitted: Semaphore,
+    slots: Semaphore,
+    /// Longest a request may take once in a slot.
+    timeout: Duration,
+}
+
+/// Admits a request (else 503 (50301) with `Retry-After` at once), waits for a slot, and answers
+/// 503 (50002) if handling takes longer than the request timeout.
+async fn admit(
+    axum::extract::State(admission): axum::extract::State<Arc<Admission>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let Ok(_admitted) = admission.admitted.try_acquire() else {
         metrics::counter!("registry_requests_shed_total").increment(1);
-        ApiError::Unavailable(
+        return ApiError::Unavailable(
             codes::UNAVAILABLE,
             "The registry is overloaded; retry shortly".into(),
         )
-        .into_response()
-    } else if e.is::<tower::timeout::error::Elapsed>() {
-        ApiError::Unavailable(codes::TIMEOUT, "The request timed out".into()).into_response()
-    } else {
-        ApiError::Internal(format!("middleware: {e}")).into_response()
+        .into_response();
+    };
+    let Ok(_slot) = admission.slots.acquire().await else {
+        return ApiError::Internal("admission closed".into()).into_response();
+    };
+    match tokio::time::timeout(admission.timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            ApiError::Unavailable(codes::TIMEOUT, "The request timed out".into()).into_response()
+        }
     }
 }
 

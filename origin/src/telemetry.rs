@@ -1,6 +1,7 @@
 //! Metrics, exported for Prometheus at `/metrics`: per-route request counts and latency
 //! histograms by status, cache hits, misses and size, database pool use, registrations, and the
-//! invalidation pipeline (outbox lag per edge, delivery latency, failures).
+//! invalidation pipeline (outbox lag per edge, delivery latency, failures), and the process's
+//! memory, CPU time and threads.
 //!
 //! One recorder per process (installed on first use), so several servers in one test process
 //! share it.
@@ -28,6 +29,19 @@ pub fn handle() -> &'static PrometheusHandle {
             .install_recorder()
             .expect("one metrics recorder per process")
     })
+}
+
+/// Sets the process gauges (`process_resident_memory_bytes`, `process_cpu_seconds_total`,
+/// open files, threads, start time) from the operating system, at scrape time.
+pub fn collect_process() {
+    static COLLECTOR: OnceLock<metrics_process::Collector> = OnceLock::new();
+    COLLECTOR
+        .get_or_init(|| {
+            let collector = metrics_process::Collector::default();
+            collector.describe();
+            collector
+        })
+        .collect();
 }
 
 /// Records `http_requests_total` and `http_request_duration_seconds` by method, route

@@ -737,12 +737,21 @@ async fn small_endpoints(backend: Backend) {
         "registry_cache_hits_total",
         "registry_cache_misses_total",
         "registry_cache_entries",
+        "registry_cache_bytes",
         "registry_db_pool_connections{state=\"in_use\"}",
         "registry_db_pool_connections{state=\"waiting\"}",
         "registry_registrations_total{outcome=\"created\"}",
     ] {
         assert!(text.contains(metric), "/metrics lacks {metric}:\n{text}");
     }
+    // The process's own gauges, read from the operating system at scrape time.
+    let rss: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("process_resident_memory_bytes "))
+        .expect("process_resident_memory_bytes")
+        .parse()
+        .expect("a number");
+    assert!(rss > 1e6, "resident memory {rss}");
     s.stop().await;
 }
 both_backends!(small_endpoints);

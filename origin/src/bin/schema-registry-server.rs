@@ -4,6 +4,11 @@ use clap::Parser;
 use registry_origin::server::{self, ServerConfig};
 use tracing_subscriber::EnvFilter;
 
+// mimalloc: under load the system allocator cost about a tenth of the server's CPU time, and
+// its per-thread arenas held on to freed memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "schema-registry-server",

@@ -54,6 +54,8 @@ async fn prometheus(State(state): State<AppState>) -> Response {
     metrics::gauge!("registry_db_pool_connections", "state" => "waiting")
         .set((calls - in_use).max(0.0));
     metrics::gauge!("registry_cache_entries").set(registry.cached_entries() as f64);
+    metrics::gauge!("registry_cache_bytes").set(registry.cached_bytes().await as f64);
+    crate::telemetry::collect_process();
     if let Ok(edges) = registry.store.edges().await
         && let Ok(head) = registry.store.max_event_seq().await
     {

@@ -8,6 +8,7 @@ mod error;
 mod extract;
 mod misc;
 mod schemas;
+pub use schemas::schema_body;
 mod settings;
 mod subjects;
 mod validate;
