@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
 . scripts/lib/origin.sh
+. scripts/lib/bench.sh
 
 duration=10 connections=32 backend=sqlite with_edge=false
 while [ $# -gt 0 ]; do
@@ -22,14 +23,12 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-for tool in wrk nginx; do
-  command -v "$tool" >/dev/null || { step "installing $tool"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; }
-done
+ensure_debian_packages wrk=wrk nginx=nginx-light
 
 step "building the release server"
 cargo build --release --bin schema-registry-server 2>&1 | tail -n 1
 work=$(mktemp -d)
-cleanup() { [ -n "${edge_pid:-}" ] && kill "$edge_pid" 2>/dev/null; [ -n "${pid:-}" ] && stop_origin "$pid"; [ -f "$work/nginx.pid" ] && nginx -c "$work/nginx.conf" -s stop 2>/dev/null; [ "$backend" = postgres ] && drop_pg_database registry_bench_read; rm -rf "$work"; }
+cleanup() { [ -n "${edge_pid:-}" ] && kill "$edge_pid" 2>/dev/null; [ -n "${pid:-}" ] && stop_origin "$pid"; stop_nginx "$work"; [ "$backend" = postgres ] && drop_pg_database registry_bench_read; rm -rf "$work"; }
 trap cleanup EXIT
 
 if [ "$backend" = postgres ]; then
@@ -48,37 +47,9 @@ body=$(python3 -c 'import json,sys; print(json.dumps({"schema": sys.argv[1]}))' 
 id=$(curl -fsS -H 'content-type: application/json' -d "$body" http://127.0.0.1:18281/subjects/bench-value/versions | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 mkdir -p "$work/www/schemas/ids"
 curl -fsS "http://127.0.0.1:18281/schemas/ids/$id" >"$work/www/schemas/ids/$id"
-chmod 755 "$work" && chmod -R a+rX "$work/www"   # nginx workers run unprivileged
-cat >"$work/nginx.conf" <<NGINX
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:18282;
-    root $work/www;
-    default_type application/vnd.schemaregistry.v1+json;
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf"
+start_nginx "$work" 18282
 
-run() { # run URL -> "rps p50 p99"
-  wrk -t2 -c"$connections" -d"${duration}s" --latency "$1" >"$work/wrk.txt"
-  python3 - "$work/wrk.txt" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-def pct(p):
-    m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", text)
-    v, unit = float(m.group(1)), m.group(2)
-    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{rps:.0f} {pct(50):.3f} {pct(99):.3f} {errors.group(1) if errors else 0}")
-PY
-}
+run() { wrk_run "$duration" "$connections" "$1" | cut -d" " -f1,2,3,5; } # URL -> "rps p50 p99 non2xx"
 curl -fsS "http://127.0.0.1:18281/schemas/ids/$id" >/dev/null
 read -r o_rps o_p50 o_p99 o_err < <(run "http://127.0.0.1:18281/schemas/ids/$id")
 cmp -s <(curl -fsS "http://127.0.0.1:18282/schemas/ids/$id") "$work/www/schemas/ids/$id" || { echo "nginx does not serve the body" >&2; exit 1; }

