@@ -163,7 +163,7 @@ w("")
 
 w("## The cost of growth")
 w("")
-w("Cached reads: wrk over a hot set of 1,000 ids spread across all schemas, and over every id (up to the 100k-entry cache), each warmed by one pass. Registrations: the last 2,000 (or fewer) new subjects up to that size, k6 with 32 clients. Ready: process start to `/ready` answering.")
+w("Cached reads: wrk over a hot set of 1,000 ids spread across all schemas, and over every id (up to 100k; the cache keeps what fits in `CACHE_MAX_MB`, so beyond that share some reads go to the database), each warmed by one pass. Registrations: the last 2,000 (or fewer) new subjects up to that size, k6 with 32 clients. Ready: process start to `/ready` answering.")
 w("")
 w("| schemas | hot-set req/s | p99 ms | every-id req/s | p99 ms | registrations/s | ready ms | origin max RSS MiB |")
 w("|---:|---:|---:|---:|---:|---:|---:|---:|")
