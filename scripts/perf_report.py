@@ -203,13 +203,12 @@ for name, title in (
         f"cache hit rate {fmt(rate, 1)}%."
     )
     w("")
-    w("| operation | requests | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for key in sorted(metrics):
-        m = re.match(r"^op_(.+)_count$", key)
-        if not m:
-            continue
-        op = m.group(1)
+    ops = [m.group(1) for m in (re.match(r"^op_(.+)_count$", k) for k in sorted(metrics)) if m]
+    if ops:
+        w("| operation | requests | req/s | p50 ms | p95 ms | p99 ms | p99.9 ms | errors |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for op in ops:
+        key = f"op_{op}_count"
         lat, err = metrics.get(f"op_{op}_ms", {}), metrics.get(f"op_{op}_errors", {})
         w(
             f"| {op} | {fmt(metrics[key]['count'])} | {fmt(metrics[key]['rate'])} | {fmt(lat.get('med'), 2)} | "
