@@ -5,9 +5,9 @@
 //! Caches, bounded by an estimate of the memory they hold ([`RegistryOptions::cache_bytes`]):
 //! half for responses to immutable resources (a schema by id, a numbered version), which live
 //! until evicted; an eighth each for mutable responses, their last good values, parsed schemas
-//! and compiled validators. Responses for immutable resources live until evicted; responses for mutable ones (latest, lists, config) are dropped by the writes that
-//! change them and, as a bound on staleness across several origins, expire after
-//! [`RegistryOptions::mutable_ttl`]. Concurrent misses of one key make one database query.
+//! and compiled validators. Responses for mutable resources (latest, lists, config) are dropped
+//! by the writes that change them and, as a bound on staleness across several origins, expire
+//! after [`RegistryOptions::mutable_ttl`]. Concurrent misses of one key make one database query.
 
 use std::sync::Arc;
 use std::time::Duration;
