@@ -14,6 +14,7 @@ pub mod error;
 pub mod invalidation;
 pub mod json;
 pub mod schema;
+pub mod search;
 pub mod validate;
 
 pub use compat::{CompatibilityLevel, CompatibilityReport, Incompatibility};

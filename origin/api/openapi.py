@@ -137,6 +137,31 @@ components = {
         "required": ["role"],
         "properties": {"role": {"type": "string", "enum": ["read", "write", "admin"]}, "name": S},
     },
+    "SearchPage": {
+        "type": "object",
+        "required": ["total", "offset", "limit", "results"],
+        "properties": {
+            "query": S, "total": I, "offset": I, "limit": I,
+            "results": {"type": "array", "items": {
+                "type": "object",
+                "required": ["subject", "version", "id", "schemaType", "score"],
+                "properties": {"subject": S, "version": I, "id": I, "schemaType": S, "tags": STRINGS, "score": {"type": "number"}},
+            }},
+        },
+    },
+    "EventPage": {
+        "type": "object",
+        "required": ["events", "next"],
+        "properties": {
+            "next": I,
+            "events": {"type": "array", "items": {
+                "type": "object",
+                "required": ["seq", "kind", "actor", "at"],
+                "properties": {"seq": I, "kind": S, "subject": {"type": "string", "nullable": True}, "version": {"type": "integer", "nullable": True},
+                               "id": {"type": "integer", "nullable": True}, "actor": S, "at": S, "detail": {"type": "object", "nullable": True}},
+            }},
+        },
+    },
     "Key": {
         "type": "object",
         "required": ["id", "role"],
@@ -222,6 +247,23 @@ paths = {
     },
     "/admin/keys/{id}": {
         "delete": op("Revoke an API key", {"200": ok({"type": "object", "required": ["id"], "properties": {"id": S}})}, [p("id")], tag="admin"),
+    },
+    "/search": {
+        "get": op("Ranked full-text search over subjects, schema text, names, docs and tags (extension)", {"200": ok(ref("SearchPage"))},
+                  [q("q", S), q("type", {"type": "string", "enum": ["AVRO", "JSON", "avro", "json"]}), q("subjectPrefix", S), q("tag", S),
+                   q("offset", {"type": "integer", "minimum": 0}), q("limit", {"type": "integer", "minimum": 1, "maximum": 1000})], tag="search"),
+    },
+    "/subjects/{subject}/metadata": {
+        "get": op("The latest version whose metadata properties match", {"200": ok(ref("SubjectVersion"))},
+                  [SUBJECT, q("key", S), q("value", S), deleted]),
+    },
+    "/events": {
+        "get": op("The audit timeline: changes after a sequence number (extension)", {"200": ok(ref("EventPage"))},
+                  [q("after", I), q("subject", S), q("limit", {"type": "integer", "minimum": 1, "maximum": 1000})], tag="admin"),
+    },
+    "/events/export": {
+        "get": op("The audit timeline as JSON lines (extension)", {"200": {"description": "one event per line", "content": {"application/x-ndjson": {"schema": S}}}},
+                  [q("after", I), q("subject", S)], tag="admin"),
     },
 }
 

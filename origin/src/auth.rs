@@ -75,6 +75,8 @@ pub const ACCESS: &[(&str, &str, Needs)] = &[
     ("*", "/admin/edges", Needs::Role(Role::Admin)),
     ("*", "/admin/keys", Needs::Role(Role::Admin)),
     ("*", "/admin/keys/{id}", Needs::Role(Role::Admin)),
+    ("GET", "/events", Needs::Role(Role::Admin)),
+    ("GET", "/events/export", Needs::Role(Role::Admin)),
     ("PUT", "/mode", Needs::Role(Role::Admin)),
     ("DELETE", "/mode", Needs::Role(Role::Admin)),
     ("PUT", "/mode/{subject}", Needs::Role(Role::Admin)),
@@ -179,10 +181,15 @@ pub fn generate_key(role: Role, name: &str) -> Result<NewKey, getrandom::Error> 
 }
 
 /// Creates and stores a key; returns the full key, which is not kept anywhere.
-pub async fn create_key(store: &dyn Store, role: Role, name: &str) -> Result<NewKey, ApiError> {
+pub async fn create_key(
+    store: &dyn Store,
+    role: Role,
+    name: &str,
+    actor: &str,
+) -> Result<NewKey, ApiError> {
     let key = generate_key(role, name)
         .map_err(|e| ApiError::Internal(format!("no randomness for a key: {e}")))?;
-    store.create_api_key(&key.record).await?;
+    store.create_api_key(&key.record, actor).await?;
     Ok(key)
 }
 

@@ -168,7 +168,7 @@ impl Dispatcher {
         loop {
             let events = self
                 .store
-                .events(cursor, self.options.batch_size)
+                .events(cursor, None, self.options.batch_size)
                 .await
                 .map_err(|e| e.to_string())?;
             let (Some(first), Some(last)) = (events.first(), events.last()) else {

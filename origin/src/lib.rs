@@ -9,3 +9,4 @@ pub mod registry;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod upkeep;

@@ -94,7 +94,13 @@ pub struct Registry {
     parsed: Cache<i64, Arc<Schema>>,
     /// Compiled validators with the length of their schema's text (their weight).
     validators: Cache<Fingerprint, (Validator, u32)>,
+    /// Reads of schemas by id since the last flush ([`Registry::take_reads`]), for warming.
+    reads: dashmap::DashMap<i64, u64>,
 }
+
+/// Most schema ids whose reads are counted between two flushes; reads of others are not
+/// counted until the next flush (the counters stay a few MiB at most).
+pub const MAX_COUNTED_IDS: usize = 65_536;
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -151,6 +157,7 @@ impl Registry {
             store,
             options,
             wake: Arc::new(tokio::sync::Notify::new()),
+            reads: dashmap::DashMap::new(),
         }
     }
 
@@ -193,6 +200,55 @@ impl Registry {
             },
             Err(e) => Err(e),
         }
+    }
+
+    /// Counts a read of schema `id` (cheap: one shard lock and an add).
+    pub fn count_read(&self, id: i64) {
+        if let Some(mut n) = self.reads.get_mut(&id) {
+            *n += 1;
+        } else if self.reads.len() < MAX_COUNTED_IDS {
+            *self.reads.entry(id).or_insert(0) += 1;
+        }
+    }
+
+    /// The reads counted since the last call, most first; the counters restart from zero.
+    pub fn take_reads(&self) -> Vec<(i64, u64)> {
+        let mut out = Vec::with_capacity(self.reads.len());
+        self.reads.retain(|id, n| {
+            out.push((*id, *n));
+            false
+        });
+        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// Puts `key`'s response in the cache unless it is there, without counting a hit or a miss
+    /// (warming is not traffic); the bytes added (0 if it was cached).
+    pub async fn warm<F, Fut>(&self, key: CacheKey, make: F) -> Result<usize, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedBody, ApiError>>,
+    {
+        let cache = if key.is_immutable() {
+            &self.immutable
+        } else {
+            &self.mutable
+        };
+        if cache.contains_key(&key) {
+            return Ok(0);
+        }
+        let body = Arc::new(make().await?);
+        let bytes = body.body.len();
+        if !key.is_immutable() {
+            self.last_good.insert(key.clone(), body.clone()).await;
+        }
+        cache.insert(key, body).await;
+        Ok(bytes)
+    }
+
+    /// Whether `key`'s response is cached.
+    pub fn is_cached(&self, key: &CacheKey) -> bool {
+        self.immutable.contains_key(key) || self.mutable.contains_key(key)
     }
 
     /// (hits, misses) are not tracked by moka itself; the entry count is.

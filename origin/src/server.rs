@@ -104,6 +104,21 @@ pub struct ServerConfig {
     /// Log format: `text` or `json`. Levels come from `RUST_LOG` (default `info`).
     #[arg(long, env = "LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+    /// Warm the cache at start-up from the read counters and recent changes.
+    #[arg(long, env = "WARM_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
+    pub warm_on_start: bool,
+    /// Seconds between flushes of the read counters and warming rounds (0: never).
+    #[arg(long, env = "WARM_INTERVAL_SECS", default_value_t = 300)]
+    pub warm_interval_secs: u64,
+    #[arg(long, env = "WARM_SCHEMAS", default_value_t = 5_000)]
+    pub warm_schemas: usize,
+    #[arg(long, env = "WARM_SUBJECTS", default_value_t = 500)]
+    pub warm_subjects: usize,
+    #[arg(long, env = "WARM_BUDGET_MS", default_value_t = 3_000)]
+    pub warm_budget_ms: u64,
+    /// Days the event log (the audit timeline) is kept (0: forever).
+    #[arg(long, env = "EVENT_RETENTION_DAYS", default_value_t = 90)]
+    pub event_retention_days: u64,
 }
 
 fn parse_level(s: &str) -> Result<CompatibilityLevel, String> {
@@ -258,6 +273,24 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
 
 /// Registers the configured edges and starts the invalidation dispatcher (when a secret is
 /// configured); it stops when `shutdown` flips to true.
+/// The upkeep settings from the configuration (see [`crate::upkeep`]).
+pub fn upkeep_options(config: &ServerConfig) -> crate::upkeep::UpkeepOptions {
+    crate::upkeep::UpkeepOptions {
+        warm: crate::upkeep::WarmOptions {
+            schemas: config.warm_schemas,
+            subjects: config.warm_subjects,
+            time_budget: Duration::from_millis(config.warm_budget_ms),
+            // A quarter of the immutable responses' half of the cache.
+            byte_budget: usize::try_from((config.cache_max_mb << 20) / 8).unwrap_or(usize::MAX),
+        },
+        warm_on_start: config.warm_on_start,
+        warm_interval: (config.warm_interval_secs > 0)
+            .then(|| Duration::from_secs(config.warm_interval_secs)),
+        retention: (config.event_retention_days > 0)
+            .then(|| Duration::from_hours(24 * config.event_retention_days)),
+    }
+}
+
 pub async fn start_dispatcher(
     registry: &Registry,
     config: &ServerConfig,

@@ -49,6 +49,11 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let upkeep = tokio::spawn(registry_origin::upkeep::run(
+        registry.clone(),
+        server::upkeep_options(&config),
+        stop_dispatch.subscribe(),
+    ));
     let app = server::app(registry, &config);
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
@@ -63,6 +68,7 @@ async fn main() -> std::process::ExitCode {
     if let Some(d) = dispatcher {
         let _ = d.await;
     }
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), upkeep).await;
     match served {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

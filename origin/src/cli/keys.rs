@@ -9,6 +9,9 @@ use crate::auth;
 use crate::server::open_database;
 use crate::store::now_ms;
 
+/// Who the audit timeline names for keys managed from the command line.
+const CLI_ACTOR: &str = "cli";
+
 pub fn run(args: &KeysArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -35,7 +38,7 @@ async fn run_async(args: &KeysArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot open the database: {e}"))?;
     match &args.command {
         KeysCommand::Create { role, name, json } => {
-            let key = auth::create_key(store.as_ref(), *role, name)
+            let key = auth::create_key(store.as_ref(), *role, name, CLI_ACTOR)
                 .await
                 .map_err(|e| format!("cannot create the key: {e:?}"))?;
             if *json {
@@ -66,7 +69,7 @@ async fn run_async(args: &KeysArgs) -> Result<u8, String> {
         }
         KeysCommand::Revoke { id } => {
             if store
-                .revoke_api_key(id, now_ms())
+                .revoke_api_key(id, now_ms(), CLI_ACTOR)
                 .await
                 .map_err(|e| e.to_string())?
             {

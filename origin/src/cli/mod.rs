@@ -1,11 +1,15 @@
 //! The `schema-registry` command line: offline checks for CI pipelines (compatibility,
-//! validation, fingerprints), and administration of a registry.
+//! validation, fingerprints), administration of a registry, and moving a registry's contents
+//! between registries (export/import).
 //!
 //! Exit codes: 0 success, 1 a negative verdict (incompatible, invalid data), 2 a problem with
 //! the input itself (unreadable file, invalid schema, bad usage).
 
 mod keys;
 mod offline;
+mod transfer;
+
+pub use transfer::{ExportArgs, ImportArgs, Line, SchemaLine};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +38,10 @@ pub enum Command {
     Fingerprint(FingerprintArgs),
     /// Manage API keys directly in the configured database (how the first admin key is made).
     Keys(KeysArgs),
+    /// Export every subject, version and setting of a registry to a JSON-lines file.
+    Export(ExportArgs),
+    /// Import an export into a registry, keeping ids and versions (IMPORT mode); resumable.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +149,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate(args) => offline::validate(&args),
         Command::Fingerprint(args) => offline::fingerprint(&args),
         Command::Keys(args) => keys::run(&args),
+        Command::Export(args) => transfer::export(&args),
+        Command::Import(args) => transfer::import(&args),
     };
     ExitCode::from(code)
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::extract::{Body, Query};
 use super::{ApiError, AppState, json, ok};
-use crate::auth::{self, Role};
+use crate::auth::{self, Actor, Role};
 use crate::store::now_ms;
 
 pub fn router() -> Router<AppState> {
@@ -30,12 +30,13 @@ struct NewKeyRequest {
 /// Creates a key; the answer holds the key itself, which is shown only this once.
 async fn create_key(
     State(state): State<AppState>,
+    Actor(actor): Actor,
     Body(req): Body<NewKeyRequest>,
 ) -> Result<Response, ApiError> {
     let role: Role = req.role.parse().map_err(|e: String| {
         ApiError::Unprocessable(registry_core::api::codes::UNPROCESSABLE, e)
     })?;
-    let key = auth::create_key(state.registry.store.as_ref(), role, &req.name).await?;
+    let key = auth::create_key(state.registry.store.as_ref(), role, &req.name, &actor).await?;
     Ok(ok(&json!({
         "id": key.record.id,
         "key": key.key,
@@ -65,9 +66,14 @@ async fn list_keys(State(state): State<AppState>) -> Result<Response, ApiError> 
 
 async fn revoke_key(
     State(state): State<AppState>,
+    Actor(actor): Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let revoked = state.registry.store.revoke_api_key(&id, now_ms()).await?;
+    let revoked = state
+        .registry
+        .store
+        .revoke_api_key(&id, now_ms(), &actor)
+        .await?;
     state.access.auth.forget(&id).await;
     if revoked {
         Ok(ok(&json!({"id": id})))

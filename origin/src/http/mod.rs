@@ -5,10 +5,13 @@
 mod admin;
 mod compatibility;
 mod error;
+mod events;
 mod extract;
 mod misc;
 mod schemas;
-pub use schemas::schema_body;
+mod search;
+pub use schemas::{make_schema_body, schema_body};
+pub use subjects::version_body;
 mod settings;
 mod subjects;
 mod validate;
@@ -47,6 +50,8 @@ pub fn app(state: AppState) -> Router {
         .merge(validate::router())
         .merge(misc::router())
         .merge(admin::router())
+        .merge(search::router())
+        .merge(events::router())
         .fallback(|| async {
             ApiError::NotFound(api::codes::NOT_FOUND, "HTTP 404 Not Found".into())
         })

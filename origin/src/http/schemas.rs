@@ -45,18 +45,24 @@ pub async fn schema_body(
     id: i64,
 ) -> Result<std::sync::Arc<crate::registry::CachedBody>, ApiError> {
     registry
-        .cached(CacheKey::SchemaById(id), || async {
-            let s = stored(registry, id).await?;
-            let body = SchemaById {
-                schema_type: s.schema_type.parse().unwrap_or_default(),
-                schema: s.text,
-                references: s.references,
-                metadata: None,
-                rule_set: None,
-            };
-            Ok(cache_body(&body, true, Some(&s.fingerprint)))
-        })
+        .cached(CacheKey::SchemaById(id), || make_schema_body(registry, id))
         .await
+}
+
+/// The `GET /schemas/ids/{id}` body, from the database.
+pub async fn make_schema_body(
+    registry: &Registry,
+    id: i64,
+) -> Result<crate::registry::CachedBody, ApiError> {
+    let s = stored(registry, id).await?;
+    let body = SchemaById {
+        schema_type: s.schema_type.parse().unwrap_or_default(),
+        schema: s.text,
+        references: s.references,
+        metadata: None,
+        rule_set: None,
+    };
+    Ok(cache_body(&body, true, Some(&s.fingerprint)))
 }
 
 async fn by_id(
@@ -64,7 +70,9 @@ async fn by_id(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let body = schema_body(&state.registry, parse_id(&id)?).await?;
+    let id = parse_id(&id)?;
+    state.registry.count_read(id);
+    let body = schema_body(&state.registry, id).await?;
     Ok(cached(&headers, &body, CONTENT_TYPE))
 }
 

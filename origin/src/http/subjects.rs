@@ -336,14 +336,24 @@ async fn get_version(
         Some(v) => CacheKey::SubjectVersion(subject.clone(), v),
         None => CacheKey::Latest(subject.clone()),
     };
-    let immutable = key.is_immutable();
     let body = registry
-        .cached(key, || async {
-            let record = find_version(registry, &subject, version, Deleted::Exclude).await?;
-            Ok(cache_body(&subject_version(&record), immutable, None))
-        })
+        .cached(key, || version_body(registry, &subject, version))
         .await?;
     Ok(cached(&headers, &body, CONTENT_TYPE))
+}
+
+/// The `GET /subjects/{subject}/versions/{version}` body (`None`: latest), from the database.
+pub async fn version_body(
+    registry: &Registry,
+    subject: &str,
+    version: Option<i32>,
+) -> Result<crate::registry::CachedBody, ApiError> {
+    let record = find_version(registry, subject, version, Deleted::Exclude).await?;
+    Ok(cache_body(
+        &subject_version(&record),
+        version.is_some(),
+        None,
+    ))
 }
 
 async fn raw_schema(

@@ -16,8 +16,8 @@ use registry_core::cache_key::CacheKey;
 
 use super::{
     ApiKeyRecord, DeleteError, Deleted, DispatchLease, EdgeRecord, EventRecord, NewVersion,
-    RegisterError, Registered, RegistrationGate, Setting, Store, StoreError, StoredSchema,
-    VersionRecord,
+    RegisterError, Registered, RegistrationGate, SearchPage, SearchQuery, Setting, Store,
+    StoreError, StoredSchema, VersionRecord,
 };
 
 type Policy = failure_policy::ConsecutiveFailures<backoff::Exponential>;
@@ -225,8 +225,37 @@ impl Store for Guarded {
             .await
     }
 
-    async fn events(&self, after: i64, limit: i64) -> Result<Vec<EventRecord>, StoreError> {
-        self.run(self.inner.events(after, limit)).await
+    async fn events(
+        &self,
+        after: i64,
+        subject: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        self.run(self.inner.events(after, subject, limit)).await
+    }
+
+    async fn prune_events(&self, before_ms: i64) -> Result<u64, StoreError> {
+        self.run(self.inner.prune_events(before_ms)).await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchPage, StoreError> {
+        self.run(self.inner.search(query)).await
+    }
+
+    async fn index_missing(&self, batch: i64) -> Result<usize, StoreError> {
+        self.run(self.inner.index_missing(batch)).await
+    }
+
+    async fn add_reads(&self, counts: &[(i64, u64)], keep: i64) -> Result<(), StoreError> {
+        self.run(self.inner.add_reads(counts, keep)).await
+    }
+
+    async fn most_read(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        self.run(self.inner.most_read(limit)).await
+    }
+
+    async fn recent_subjects(&self, window: i64, limit: i64) -> Result<Vec<String>, StoreError> {
+        self.run(self.inner.recent_subjects(window, limit)).await
     }
 
     async fn max_event_seq(&self) -> Result<i64, StoreError> {
@@ -260,8 +289,8 @@ impl Store for Guarded {
             .await
     }
 
-    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
-        self.run(self.inner.create_api_key(key)).await
+    async fn create_api_key(&self, key: &ApiKeyRecord, actor: &str) -> Result<(), StoreError> {
+        self.run(self.inner.create_api_key(key, actor)).await
     }
 
     async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
@@ -272,8 +301,8 @@ impl Store for Guarded {
         self.run(self.inner.api_keys()).await
     }
 
-    async fn revoke_api_key(&self, id: &str, now_ms: i64) -> Result<bool, StoreError> {
-        self.run(self.inner.revoke_api_key(id, now_ms)).await
+    async fn revoke_api_key(&self, id: &str, now_ms: i64, actor: &str) -> Result<bool, StoreError> {
+        self.run(self.inner.revoke_api_key(id, now_ms, actor)).await
     }
 
     async fn try_lead_dispatch(&self) -> Result<Option<Box<dyn DispatchLease>>, StoreError> {

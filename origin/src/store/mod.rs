@@ -221,6 +221,41 @@ pub struct EventRecord {
     pub keys: Vec<String>,
     pub actor: String,
     pub created_at: String,
+    /// What changed beyond the kind, as JSON (settings: from/to; keys: action, key, role).
+    pub detail: Option<String>,
+}
+
+/// A search (`GET /search`).
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Free text; its words are matched as prefixes, all of them.
+    pub text: String,
+    /// `AVRO`, `JSON`, or empty for any.
+    pub schema_type: String,
+    pub subject_prefix: String,
+    /// A metadata tag the hit must carry (exact, case-insensitive), or empty.
+    pub tag: String,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One hit: a subject's highest matching live version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub subject: String,
+    pub version: i32,
+    pub id: i64,
+    pub schema_type: String,
+    pub tags: Vec<String>,
+    /// Higher is better; 0 when the query has no words.
+    pub score: f64,
+}
+
+/// A page of hits and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchPage {
+    pub total: i64,
+    pub hits: Vec<SearchHit>,
 }
 
 /// The registry's storage.
@@ -315,8 +350,33 @@ pub trait Store: Send + Sync {
         actor: &str,
     ) -> Result<Option<String>, StoreError>;
 
-    /// Events after `after`, oldest first.
-    async fn events(&self, after: i64, limit: i64) -> Result<Vec<EventRecord>, StoreError>;
+    /// Events after `after` (of one subject, if given), oldest first.
+    async fn events(
+        &self,
+        after: i64,
+        subject: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError>;
+
+    /// Deletes events written before `before_ms` (Unix ms) that every edge has received,
+    /// keeping the newest; returns how many went.
+    async fn prune_events(&self, before_ms: i64) -> Result<u64, StoreError>;
+
+    /// Ranked full-text search over the live versions' documents.
+    async fn search(&self, query: &SearchQuery) -> Result<SearchPage, StoreError>;
+
+    /// Indexes up to `batch` versions that have no search document (those stored before the
+    /// index existed); returns how many it indexed.
+    async fn index_missing(&self, batch: i64) -> Result<usize, StoreError>;
+
+    /// Adds read counts of schemas by id, then keeps only the `keep` most read.
+    async fn add_reads(&self, counts: &[(i64, u64)], keep: i64) -> Result<(), StoreError>;
+
+    /// The most read schema ids, most first.
+    async fn most_read(&self, limit: i64) -> Result<Vec<i64>, StoreError>;
+
+    /// Subjects changed within the last `window` events, most recent first.
+    async fn recent_subjects(&self, window: i64, limit: i64) -> Result<Vec<String>, StoreError>;
 
     /// The highest event seq (0 when there is none).
     async fn max_event_seq(&self) -> Result<i64, StoreError>;
@@ -343,7 +403,8 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// Stores a new API key (its secret only as a hash).
-    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+    /// (A `key_admin` event records who did it.)
+    async fn create_api_key(&self, key: &ApiKeyRecord, actor: &str) -> Result<(), StoreError>;
 
     /// The key with this id, revoked or not.
     async fn api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError>;
@@ -352,7 +413,7 @@ pub trait Store: Send + Sync {
     async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError>;
 
     /// Marks a key revoked; false when there is no such live key.
-    async fn revoke_api_key(&self, id: &str, now_ms: i64) -> Result<bool, StoreError>;
+    async fn revoke_api_key(&self, id: &str, now_ms: i64, actor: &str) -> Result<bool, StoreError>;
 
     /// Becomes the one dispatcher among the processes sharing this database, if none is: the
     /// returned guard holds the lease until dropped.

@@ -1,6 +1,7 @@
 //! The PostgreSQL backend: a subject is locked with `SELECT ... FOR UPDATE` on its row, ids come
 //! from `schema_id_seq`.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use sqlx::PgPool;
@@ -24,8 +25,33 @@ impl PostgresStore {
         "SELECT setval('schema_id_seq', GREATEST((SELECT MAX(id) FROM schemas), (SELECT last_value FROM schema_id_seq)))",
     );
     const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \
-         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') \
-         FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), detail \
+         FROM events WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) ORDER BY seq LIMIT $2";
+    const PRUNE_EVENTS: &'static str =
+        "DELETE FROM events WHERE created_at < to_timestamp($1 / 1000.0) AND seq < $2";
+
+    /// The search SQL (see [`super::sql::search_sql`]): with words, the GIN index on `tsv`
+    /// finds the documents and `ts_rank` orders them.
+    pub fn search_sql(words: bool) -> &'static str {
+        static WITH_WORDS: LazyLock<String> = LazyLock::new(|| {
+            super::sql::search_sql(
+                "search_docs d",
+                "d.tsv @@ to_tsquery('simple', $1)",
+                "CAST(ts_rank(d.tsv, to_tsquery('simple', $1)) AS DOUBLE PRECISION)",
+            )
+        });
+        static ALL: LazyLock<String> = LazyLock::new(super::sql::search_all_sql);
+        if words { &WITH_WORDS } else { &ALL }
+    }
+
+    /// Every word as a prefix: `order:* & customer:*`.
+    pub fn match_expression(words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("{w}:*"))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
 
     const EVENT_TIME_MS: &'static str =
         "SELECT CAST(EXTRACT(EPOCH FROM created_at) * 1000 AS BIGINT) FROM events WHERE seq = $1";

@@ -94,6 +94,30 @@ pub(super) fn like_prefix(prefix: &str) -> String {
     out
 }
 
+/// The search query: one hit per subject (its highest matching live version), ranked, with the
+/// total count of hits. `$1` the backend's match expression (`''` when the query has no
+/// words), `$2` the type (`''`: any), `$3` the subject prefix pattern, `$4` the tag pattern
+/// (`''`: any), `$5` limit, `$6` offset. `from`, `matches` and `score` are the backend's.
+pub(super) fn search_sql(from: &str, matches: &str, score: &str) -> String {
+    // The score is taken in a materialised step of its own: SQLite allows its ranking
+    // function only in a plain scan of the index, not beside a window function.
+    format!(
+        "WITH scored AS MATERIALIZED (\
+           SELECT d.subject, d.version, d.schema_id, d.schema_type, d.tags, {score} AS score \
+           FROM {from} JOIN subject_versions v ON v.subject = d.subject AND v.version = d.version \
+           WHERE {matches} AND NOT v.deleted AND ($2 = '' OR d.schema_type = $2) \
+             AND d.subject LIKE $3 ESCAPE '\\' AND ($4 = '' OR (' ' || d.tags || ' ') LIKE $4 ESCAPE '\\')), \
+         hits AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY version DESC) AS rn FROM scored) \
+         SELECT subject, version, schema_id, schema_type, tags, score, COUNT(*) OVER () AS total \
+         FROM hits WHERE rn = 1 ORDER BY score DESC, subject LIMIT $5 OFFSET $6"
+    )
+}
+
+/// The search without words: every document passing the filters, by subject.
+pub(super) fn search_all_sql() -> String {
+    search_sql("search_docs d", "$1 = ''", "CAST(0 AS DOUBLE PRECISION)")
+}
+
 /// Stamps out `Store` for a backend type with fields `pool` and the associated items
 /// `LOCK_SUBJECT`, `AFTER_EXPLICIT_ID` and `write_guard()`.
 macro_rules! impl_store {
@@ -121,6 +145,7 @@ macro_rules! impl_store {
                 sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&mut *conn).await
             }
 
+            #[allow(clippy::too_many_arguments)]
             async fn append_event(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 kind: registry_core::invalidation::EventKind,
@@ -129,15 +154,17 @@ macro_rules! impl_store {
                 schema_id: Option<i64>,
                 keys: &[registry_core::cache_key::CacheKey],
                 actor: &str,
+                detail: Option<&str>,
             ) -> Result<(), sqlx::Error> {
                 let kind = serde_json::to_value(kind).expect("enum serialises");
-                sqlx::query("INSERT INTO events (kind, subject, version, schema_id, keys, actor) VALUES ($1, $2, $3, $4, $5, $6)")
+                sqlx::query("INSERT INTO events (kind, subject, version, schema_id, keys, actor, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(kind.as_str().unwrap_or("unknown"))
                     .bind(subject)
                     .bind(version)
                     .bind(schema_id)
                     .bind($crate::store::sql::keys_json(keys))
                     .bind(actor)
+                    .bind(detail)
                     .execute(&mut *conn)
                     .await?;
                 if let Some(notify) = Self::NOTIFY {
@@ -183,6 +210,37 @@ macro_rules! impl_store {
                     sqlx::query("DELETE FROM schemas WHERE id = $1").bind(schema_id).execute(&mut *conn).await?;
                 }
                 Ok(used == 0)
+            }
+
+            /// Writes the search document of a version (see `registry_core::search`).
+            #[allow(clippy::too_many_arguments)]
+            async fn index_version(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                subject: &str,
+                version: i32,
+                schema_id: i64,
+                schema_type: &str,
+                text: &str,
+                metadata: Option<&str>,
+            ) -> Result<(), sqlx::Error> {
+                let ty = schema_type.parse().unwrap_or_default();
+                let terms = registry_core::search::SearchTerms::of(subject, ty, text, metadata);
+                sqlx::query(
+                    "INSERT INTO search_docs (subject, version, schema_id, schema_type, subject_terms, names, tags, docs, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                )
+                .bind(subject)
+                .bind(version)
+                .bind(schema_id)
+                .bind(schema_type)
+                .bind(&terms.subject)
+                .bind(&terms.names)
+                .bind(&terms.tags)
+                .bind(&terms.docs)
+                .bind(&terms.body)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
             }
 
             /// Inserts the schema row (or finds it by fingerprint); the id, and whether it is new.
@@ -330,8 +388,9 @@ macro_rules! impl_store {
                             .await?;
                     }
                 }
+                Self::index_version(&mut tx, &new.subject, version, id, &new.schema_type, &new.text, new.metadata.as_deref()).await?;
                 let keys = CacheKey::touched_by_register(&new.subject, id);
-                Self::append_event(&mut tx, registry_core::invalidation::EventKind::Register, Some(&new.subject), Some(version), Some(id), &keys, &new.actor).await?;
+                Self::append_event(&mut tx, registry_core::invalidation::EventKind::Register, Some(&new.subject), Some(version), Some(id), &keys, &new.actor, None).await?;
                 tx.commit().await?;
                 Ok(Registered { id, version, created: true })
             }
@@ -470,10 +529,10 @@ macro_rules! impl_store {
                     if Self::drop_if_orphan(&mut tx, id).await? {
                         keys.push(CacheKey::SchemaById(id));
                     }
-                    Self::append_event(&mut tx, EventKind::DeleteVersion, Some(subject), Some(version), Some(id), &keys, actor).await?;
+                    Self::append_event(&mut tx, EventKind::DeleteVersion, Some(subject), Some(version), Some(id), &keys, actor, None).await?;
                 } else {
                     sqlx::query("UPDATE subject_versions SET deleted = TRUE WHERE subject = $1 AND version = $2").bind(subject).bind(version).execute(&mut *tx).await?;
-                    Self::append_event(&mut tx, EventKind::SoftDeleteVersion, Some(subject), Some(version), Some(id), &keys, actor).await?;
+                    Self::append_event(&mut tx, EventKind::SoftDeleteVersion, Some(subject), Some(version), Some(id), &keys, actor, None).await?;
                 }
                 tx.commit().await?;
                 Ok((version, keys))
@@ -522,10 +581,10 @@ macro_rules! impl_store {
                     sqlx::query("DELETE FROM subjects WHERE subject = $1").bind(subject).execute(&mut *tx).await?;
                     keys.push(CacheKey::Config(Some(subject.to_owned())));
                     keys.push(CacheKey::Mode(Some(subject.to_owned())));
-                    Self::append_event(&mut tx, EventKind::DeleteSubject, Some(subject), None, None, &keys, actor).await?;
+                    Self::append_event(&mut tx, EventKind::DeleteSubject, Some(subject), None, None, &keys, actor, None).await?;
                 } else {
                     sqlx::query("UPDATE subject_versions SET deleted = TRUE WHERE subject = $1").bind(subject).execute(&mut *tx).await?;
-                    Self::append_event(&mut tx, EventKind::SoftDeleteSubject, Some(subject), None, None, &keys, actor).await?;
+                    Self::append_event(&mut tx, EventKind::SoftDeleteSubject, Some(subject), None, None, &keys, actor, None).await?;
                 }
                 tx.commit().await?;
                 Ok((affected, keys))
@@ -580,7 +639,8 @@ macro_rules! impl_store {
                     $crate::store::Setting::Compatibility => CacheKey::Config(subject.map(str::to_owned)),
                     $crate::store::Setting::Mode => CacheKey::Mode(subject.map(str::to_owned)),
                 };
-                Self::append_event(&mut tx, setting.event(), subject, None, None, &[key], actor).await?;
+                let detail = serde_json::json!({"setting": column, "from": previous, "to": value}).to_string();
+                Self::append_event(&mut tx, setting.event(), subject, None, None, &[key], actor, Some(&detail)).await?;
                 tx.commit().await?;
                 Ok(previous)
             }
@@ -639,15 +699,19 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn create_api_key(&self, key: &$crate::store::ApiKeyRecord) -> Result<(), $crate::store::StoreError> {
+            async fn create_api_key(&self, key: &$crate::store::ApiKeyRecord, actor: &str) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query("INSERT INTO api_keys (id, name, role, secret_hash, created_ms) VALUES ($1, $2, $3, $4, $5)")
                     .bind(&key.id)
                     .bind(&key.name)
                     .bind(&key.role)
                     .bind(&key.secret_hash)
                     .bind(key.created_ms)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                let detail = serde_json::json!({"action": "create", "key": key.id, "role": key.role, "name": key.name}).to_string();
+                Self::append_event(&mut tx, registry_core::invalidation::EventKind::KeyAdmin, None, None, None, &[], actor, Some(&detail)).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -664,14 +728,21 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn revoke_api_key(&self, id: &str, now_ms: i64) -> Result<bool, $crate::store::StoreError> {
-                Ok(sqlx::query("UPDATE api_keys SET revoked_ms = $2 WHERE id = $1 AND revoked_ms IS NULL")
+            async fn revoke_api_key(&self, id: &str, now_ms: i64, actor: &str) -> Result<bool, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let revoked = sqlx::query("UPDATE api_keys SET revoked_ms = $2 WHERE id = $1 AND revoked_ms IS NULL")
                     .bind(id)
                     .bind(now_ms)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected()
-                    > 0)
+                    > 0;
+                if revoked {
+                    let detail = serde_json::json!({"action": "revoke", "key": id}).to_string();
+                    Self::append_event(&mut tx, registry_core::invalidation::EventKind::KeyAdmin, None, None, None, &[], actor, Some(&detail)).await?;
+                }
+                tx.commit().await?;
+                Ok(revoked)
             }
 
             fn pool_stats(&self) -> (u32, usize) {
@@ -686,11 +757,11 @@ macro_rules! impl_store {
                 self.lead().await
             }
 
-            async fn events(&self, after: i64, limit: i64) -> Result<Vec<$crate::store::EventRecord>, $crate::store::StoreError> {
-                type Row = (i64, String, Option<String>, Option<i32>, Option<i64>, String, String, String);
-                let rows: Vec<Row> = sqlx::query_as(Self::EVENTS_QUERY).bind(after).bind(limit).fetch_all(&self.pool).await?;
+            async fn events(&self, after: i64, subject: Option<&str>, limit: i64) -> Result<Vec<$crate::store::EventRecord>, $crate::store::StoreError> {
+                type Row = (i64, String, Option<String>, Option<i32>, Option<i64>, String, String, String, Option<String>);
+                let rows: Vec<Row> = sqlx::query_as(Self::EVENTS_QUERY).bind(after).bind(limit).bind(subject).fetch_all(&self.pool).await?;
                 rows.into_iter()
-                    .map(|(seq, kind, subject, version, schema_id, keys, actor, created_at)| {
+                    .map(|(seq, kind, subject, version, schema_id, keys, actor, created_at, detail)| {
                         Ok($crate::store::EventRecord {
                             seq,
                             kind,
@@ -700,9 +771,117 @@ macro_rules! impl_store {
                             keys: serde_json::from_str(&keys).map_err(|e| $crate::store::StoreError::Corrupt(e.to_string()))?,
                             actor,
                             created_at,
+                            detail,
                         })
                     })
                     .collect()
+            }
+
+            async fn prune_events(&self, before_ms: i64) -> Result<u64, $crate::store::StoreError> {
+                let _guard = self.write_guard().await;
+                // Never what an edge has yet to receive, and never the newest (it carries the
+                // log's position).
+                let bound: Option<i64> = sqlx::query_scalar(
+                    "SELECT MIN(b) FROM (SELECT MAX(seq) AS b FROM events UNION ALL SELECT cursor + 1 AS b FROM edges) bounds",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                let Some(bound) = bound else { return Ok(0) };
+                Ok(sqlx::query(Self::PRUNE_EVENTS).bind(before_ms).bind(bound).execute(&self.pool).await?.rows_affected())
+            }
+
+            async fn search(&self, q: &$crate::store::SearchQuery) -> Result<$crate::store::SearchPage, $crate::store::StoreError> {
+                let words = registry_core::search::query_words(&q.text);
+                let (sql, matcher) = if words.is_empty() {
+                    (Self::search_sql(false), String::new())
+                } else {
+                    (Self::search_sql(true), Self::match_expression(&words))
+                };
+                let tag = if q.tag.is_empty() {
+                    String::new()
+                } else {
+                    let escaped = $crate::store::sql::like_prefix(&registry_core::search::normalize_tag(&q.tag));
+                    format!("% {} %", escaped.trim_end_matches('%'))
+                };
+                let rows: Vec<(String, i32, i64, String, String, f64, i64)> = sqlx::query_as(sql)
+                    .bind(&matcher)
+                    .bind(&q.schema_type)
+                    .bind($crate::store::sql::like_prefix(&q.subject_prefix))
+                    .bind(&tag)
+                    .bind(q.limit)
+                    .bind(q.offset)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let total = rows.first().map_or(0, |r| r.6);
+                let hits = rows
+                    .into_iter()
+                    .map(|(subject, version, id, schema_type, tags, score, _)| $crate::store::SearchHit {
+                        subject,
+                        version,
+                        id,
+                        schema_type,
+                        tags: tags.split_whitespace().map(str::to_owned).collect(),
+                        score,
+                    })
+                    .collect();
+                Ok($crate::store::SearchPage { total, hits })
+            }
+
+            async fn index_missing(&self, batch: i64) -> Result<usize, $crate::store::StoreError> {
+                let rows: Vec<(String, i32, i64, String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT v.subject, v.version, s.id, s.schema_type, s.schema_text, v.metadata \
+                     FROM subject_versions v JOIN schemas s ON s.id = v.schema_id \
+                     LEFT JOIN search_docs d ON d.subject = v.subject AND d.version = v.version \
+                     WHERE d.subject IS NULL LIMIT $1",
+                )
+                .bind(batch)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut tx = self.pool.begin().await?;
+                for (subject, version, id, ty, text, metadata) in &rows {
+                    Self::index_version(&mut tx, subject, *version, *id, ty, text, metadata.as_deref()).await?;
+                }
+                tx.commit().await?;
+                Ok(rows.len())
+            }
+
+            async fn add_reads(&self, counts: &[(i64, u64)], keep: i64) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for (id, n) in counts {
+                    sqlx::query(
+                        "INSERT INTO read_counts (schema_id, reads) VALUES ($1, $2) \
+                         ON CONFLICT (schema_id) DO UPDATE SET reads = read_counts.reads + excluded.reads",
+                    )
+                    .bind(id)
+                    .bind(i64::try_from(*n).unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query("DELETE FROM read_counts WHERE schema_id NOT IN (SELECT schema_id FROM read_counts ORDER BY reads DESC LIMIT $1)")
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn most_read(&self, limit: i64) -> Result<Vec<i64>, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT schema_id FROM read_counts ORDER BY reads DESC, schema_id LIMIT $1")
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn recent_subjects(&self, window: i64, limit: i64) -> Result<Vec<String>, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT subject FROM events WHERE subject IS NOT NULL \
+                     AND seq > (SELECT COALESCE(MAX(seq), 0) FROM events) - $1 \
+                     GROUP BY subject ORDER BY MAX(seq) DESC LIMIT $2",
+                )
+                .bind(window)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
             }
         }
     };

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
@@ -24,7 +25,33 @@ impl SqliteStore {
     const LOCK_SUBJECT: &'static str =
         "SELECT compatibility, mode FROM subjects WHERE subject = $1";
     const AFTER_EXPLICIT_ID: Option<&'static str> = None;
-    const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+    const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, created_at, detail \
+         FROM events WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) ORDER BY seq LIMIT $2";
+    const PRUNE_EVENTS: &'static str = "DELETE FROM events \
+         WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', $1 / 1000.0, 'unixepoch') AND seq < $2";
+
+    /// The search SQL (see [`super::sql::search_sql`]): with words, the FTS5 index finds the
+    /// documents and `bm25` (column weights: subject, names, tags, docs, body) orders them.
+    pub fn search_sql(words: bool) -> &'static str {
+        static WITH_WORDS: LazyLock<String> = LazyLock::new(|| {
+            super::sql::search_sql(
+                "search_fts f JOIN search_docs d ON d.id = f.rowid",
+                "search_fts MATCH $1",
+                "-bm25(search_fts, 10.0, 4.0, 4.0, 2.0, 1.0)",
+            )
+        });
+        static ALL: LazyLock<String> = LazyLock::new(super::sql::search_all_sql);
+        if words { &WITH_WORDS } else { &ALL }
+    }
+
+    /// Every word as a prefix: `order* AND customer*`.
+    pub fn match_expression(words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("{w}*"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
 
     const EVENT_TIME_MS: &'static str = "SELECT CAST((julianday(created_at) - 2440587.5) * 86400000 AS INTEGER) FROM events WHERE seq = $1";
     const NOTIFY: Option<&'static str> = None;

@@ -86,6 +86,8 @@ pub struct TestServer {
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub client: reqwest::Client,
+    /// The server's registry (its store and caches), for tests that look behind the API.
+    pub registry: std::sync::Arc<registry_origin::registry::Registry>,
 }
 
 impl TestServer {
@@ -107,7 +109,8 @@ impl TestServer {
         let mut config = ServerConfig::for_tests(&database_url);
         tweak(&mut config);
         let store = server::open_store(&config).await.expect("store opens");
-        let app = server::app(server::registry(store, &config), &config);
+        let registry = server::registry(store, &config);
+        let app = server::app(registry.clone(), &config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -127,6 +130,7 @@ impl TestServer {
             shutdown: Some(tx),
             handle: Some(handle),
             client,
+            registry,
         }
     }
 
