@@ -31,6 +31,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 
 step "npm package build"
 scripts/build-npm.sh
+scripts/build-console.sh --check
 ensure_package_test_deps
 
 step "real clients (confluent-kafka, @kafkajs/confluent-schema-registry) and the npm package against the origin"
@@ -61,11 +62,31 @@ done
 drop_pg_database registry_clients_test
 rm -rf "$work"
 
+step "web console (/ui) in headless Chromium against the origin"
+ensure_console_test_deps
+(cd origin/ui/test && node --test ./*.test.mjs)
+
 step "edge: lints on wasm32 and the Worker build"
 cargo clippy -p llm-schema-registry-edge --target wasm32-unknown-unknown -- -D warnings
 scripts/build-edge.sh
 
 step "edge in workerd: two edges, origin on PostgreSQL, signed invalidations"
 (cd edge/test && ORIGIN_BIN="$PWD/../../target/debug/schema-registry-server" node --test edge.test.mjs)
+
+step "benchmark gate: callgrind instruction counts of the hot paths against benches/callgrind-baseline.json"
+scripts/bench-gate.sh
+echo "-- the gate fails, saying why, when a path is more than 5% over its baseline"
+gate_dir=$(mktemp -d)
+python3 - "$gate_dir/lowered.json" <<'PY'
+import json, sys
+doc = json.load(open("benches/callgrind-baseline.json"))
+doc["paths"]["fingerprint"]["instructions_per_op"] = int(doc["paths"]["fingerprint"]["instructions_per_op"] * 0.9)
+json.dump(doc, open(sys.argv[1], "w"))
+PY
+if BENCH_GATE_BASELINE="$gate_dir/lowered.json" target/release/callgrind-gate >"$gate_dir/out" 2>&1; then
+  cat "$gate_dir/out"; echo "the gate passed a path 11% over its baseline"; exit 1
+fi
+grep -q "benchmark gate FAILED: fingerprint" "$gate_dir/out" || { cat "$gate_dir/out"; exit 1; }
+rm -rf "$gate_dir"
 
 step "all tests passed"

@@ -248,6 +248,9 @@ paths = {
     "/admin/keys/{id}": {
         "delete": op("Revoke an API key", {"200": ok({"type": "object", "required": ["id"], "properties": {"id": S}})}, [p("id")], tag="admin"),
     },
+    "/ui": {"get": op("The web console (redirects to /ui/)", {"308": {"description": "to /ui/"}}, tag="console")},
+    "/ui/": {"get": op("The web console", {"200": {"description": "the console page", "content": {"text/html": {"schema": S}}}}, tag="console")},
+    "/ui/{path}": {"get": op("A file of the web console", {"200": {"description": "a static file", "content": {"*/*": {"schema": S}}}}, [p("path")], tag="console")},
     "/search": {
         "get": op("Ranked full-text search over subjects, schema text, names, docs and tags (extension)", {"200": ok(ref("SearchPage"))},
                   [q("q", S), q("type", {"type": "string", "enum": ["AVRO", "JSON", "avro", "json"]}), q("subjectPrefix", S), q("tag", S),

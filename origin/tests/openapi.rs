@@ -26,7 +26,8 @@ fn source_routes() -> BTreeSet<String> {
             rest = &rest[at + ".route(".len()..];
             let quoted = rest.trim_start();
             if let Some(q) = quoted.strip_prefix('"') {
-                out.insert(q[..q.find('"').expect("closing quote")].to_owned());
+                // A catch-all `{*name}` is an ordinary `{name}` parameter to OpenAPI.
+                out.insert(q[..q.find('"').expect("closing quote")].replace("{*", "{"));
             }
         }
     }

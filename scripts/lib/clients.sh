@@ -81,6 +81,12 @@ ensure_package_test_deps() {
 }
 
 # run_package_tests URL: the npm package as built, from Node and in headless Chromium.
+ensure_console_test_deps() {
+  [ -d origin/ui/test/node_modules/playwright-core ] && return
+  step "installing the console tests' dependencies"
+  (cd origin/ui/test && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 run_package_tests() {
   (cd core/wasm/js/test && REGISTRY_URL=$1 node --test ./*.test.mjs)
 }

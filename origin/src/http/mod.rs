@@ -4,6 +4,7 @@
 
 mod admin;
 mod compatibility;
+mod console;
 mod error;
 mod events;
 mod extract;
@@ -52,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .merge(search::router())
         .merge(events::router())
+        .merge(console::router())
         .fallback(|| async {
             ApiError::NotFound(api::codes::NOT_FOUND, "HTTP 404 Not Found".into())
         })

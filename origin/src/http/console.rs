@@ -1,0 +1,92 @@
+//! The web console at `/ui`: static files embedded in the binary (`origin/ui`), including the
+//! npm package's browser build (`origin/ui/pkg`, refreshed by `scripts/build-console.sh`) for
+//! validating payloads in the browser. The files need no key; the API calls they make do.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use registry_core::api::codes;
+
+use super::{ApiError, AppState};
+
+/// (path under /ui/, content type, bytes).
+const FILES: &[(&str, &str, &[u8])] = &[
+    (
+        "index.html",
+        "text/html; charset=utf-8",
+        include_bytes!("../../ui/index.html"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/app.js"),
+    ),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../ui/style.css"),
+    ),
+    (
+        "pkg/browser.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/pkg/browser.js"),
+    ),
+    (
+        "pkg/core.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/pkg/core.js"),
+    ),
+    (
+        "pkg/client.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/pkg/client.js"),
+    ),
+    (
+        "pkg/wasm/llm_schema_registry_wasm.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/pkg/wasm/llm_schema_registry_wasm.js"),
+    ),
+    (
+        "pkg/wasm/llm_schema_registry_wasm_bg.wasm",
+        "application/wasm",
+        include_bytes!("../../ui/pkg/wasm/llm_schema_registry_wasm_bg.wasm"),
+    ),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ui", get(|| async { Redirect::permanent("/ui/") }))
+        .route("/ui/", get(|| async { file("index.html") }))
+        .route(
+            "/ui/{*path}",
+            get(|Path(path): Path<String>| async move { file(&path) }),
+        )
+}
+
+fn file(path: &str) -> Response {
+    let Some((_, content_type, bytes)) = FILES.iter().find(|(p, _, _)| *p == path) else {
+        return ApiError::NotFound(codes::NOT_FOUND, format!("No console file {path}"))
+            .into_response();
+    };
+    // The page and script revalidate (they change with the server); the package is large
+    // and changes only with a new build, so it may be kept for an hour.
+    let cache = if path.starts_with("pkg/") {
+        "public, max-age=3600"
+    } else {
+        "no-cache"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        *bytes,
+    )
+        .into_response()
+}
