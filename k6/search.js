@@ -1,10 +1,12 @@
-// GET /search at a fixed concurrency over a mix of queries: a word that names one subject,
-// common prefixes, a filter by type or tag, and listing without words. Run by
+// GET /search at a fixed concurrency over a mix of queries, each kind measured apart too: a
+// word that names one subject, a word in an eighth of the schemas (alone, with a second word,
+// with a type filter), a prefix with a tag filter, and listing by subject prefix without words. Run by
 // scripts/bench-discovery.sh against a registry of SEEDED schemas from its generator.
 import http from 'k6/http'
 import { API, HEADERS, operations, record } from './lib/registry.js'
 
-const ops = operations(['search'])
+const KINDS = ['one_subject', 'common_word', 'two_words', 'word_and_type', 'prefix_and_tag', 'list_by_prefix']
+const ops = operations(['search', ...KINDS])
 const SEEDED = Number(__ENV.SEEDED || 100000)
 
 export const options = {
@@ -27,6 +29,8 @@ export default function () {
     `q=${word.slice(0, 4)}&tag=pii`,
     `subjectPrefix=${word}&limit=50`,
   ]
-  const q = queries[Math.floor(Math.random() * queries.length)]
-  record(ops, 'search', http.get(`${API}/search?${q}`, { headers: HEADERS, tags: { name: 'search' } }))
+  const k = Math.floor(Math.random() * queries.length)
+  const res = http.get(`${API}/search?${queries[k]}`, { headers: HEADERS, tags: { name: 'search' } })
+  record(ops, 'search', res)
+  record(ops, KINDS[k], res)
 }

@@ -83,8 +83,10 @@ API_URL=http://127.0.0.1:18303 SEEDED=$SCHEMAS "$k6" run -q --summary-export "$o
 search_row=$(python3 - "$out/k6-search.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))["metrics"]
-t, e, n = m["op_search_ms"], m["op_search_errors"], m["op_search_count"]
-print(f"| {n['count']} | {n['rate']:.0f} | {t['p(50)']:.2f} | {t['p(95)']:.2f} | {t['p(99)']:.2f} | {e['value']*100:.2f}% |")
+for kind in ["search", "one_subject", "common_word", "two_words", "word_and_type", "prefix_and_tag", "list_by_prefix"]:
+    t, e, n = m[f"op_{kind}_ms"], m[f"op_{kind}_errors"], m[f"op_{kind}_count"]
+    label = "all" if kind == "search" else kind.replace("_", " ")
+    print(f"| {label} | {n['count']} | {n['rate']:.0f} | {t['p(50)']:.2f} | {t['p(95)']:.2f} | {t['p(99)']:.2f} | {e['value']*100:.2f}% |")
 PY
 )
 plan=$(psql "$c" -qAtc "EXPLAIN ANALYZE SELECT d.subject FROM search_docs d WHERE d.tsv @@ to_tsquery('simple', 'entity4242:*')")
@@ -114,8 +116,8 @@ $transfer_table
 ## GET /search at $SCHEMAS schemas (k6, 4 VUs, 20 s, mixed queries: k6/search.js)
 (Importing the $SCHEMAS schemas took $(elapsed "$t0" "$t1") s.)
 
-| requests | per second | p50 ms | p95 ms | p99 ms | errors |
-|---|---|---|---|---|---|
+| queries | requests | per second | p50 ms | p95 ms | p99 ms | errors |
+|---|---|---|---|---|---|---|
 $search_row
 
 \`EXPLAIN ANALYZE\` of a word query:

@@ -161,6 +161,15 @@ impl Registry {
         }
     }
 
+    /// The cache that holds `key`'s responses.
+    fn response_cache(&self, key: &CacheKey) -> &Cache<CacheKey, Arc<CachedBody>> {
+        if key.is_immutable() {
+            &self.immutable
+        } else {
+            &self.mutable
+        }
+    }
+
     /// The cached response for `key`, produced by `make` on a miss (once for concurrent misses).
     /// Errors are not cached.
     pub async fn cached<F, Fut>(&self, key: CacheKey, make: F) -> Result<Arc<CachedBody>, ApiError>
@@ -168,11 +177,7 @@ impl Registry {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedBody, ApiError>>,
     {
-        let cache = if key.is_immutable() {
-            &self.immutable
-        } else {
-            &self.mutable
-        };
+        let cache = self.response_cache(&key);
         if let Some(hit) = cache.get(&key).await {
             metrics::counter!("registry_cache_hits_total").increment(1);
             return Ok(hit);
@@ -229,11 +234,7 @@ impl Registry {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedBody, ApiError>>,
     {
-        let cache = if key.is_immutable() {
-            &self.immutable
-        } else {
-            &self.mutable
-        };
+        let cache = self.response_cache(&key);
         if cache.contains_key(&key) {
             return Ok(0);
         }
