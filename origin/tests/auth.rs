@@ -5,7 +5,7 @@
 mod common;
 
 use base64::Engine;
-use common::{Backend, TestServer, assert_error, read};
+use common::{Backend, TestServer, assert_error, call, read};
 use serde_json::{Value, json};
 
 const AVRO: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
@@ -26,25 +26,6 @@ fn cli_key(database_url: &str, role: &str) -> String {
     );
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     v["key"].as_str().expect("key").to_owned()
-}
-
-async fn call(
-    s: &TestServer,
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = s.client.request(method.parse().unwrap(), s.at(path));
-    if let Some(a) = auth {
-        req = req.header("authorization", a);
-    }
-    if let Some(b) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(b.to_string());
-    }
-    read(req.send().await.expect("request")).await
 }
 
 fn bearer(key: &str) -> String {

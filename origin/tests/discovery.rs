@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, TestServer, assert_error, read};
+use common::{Backend, TestServer, assert_error, call};
 use registry_core::cache_key::CacheKey;
 use registry_origin::upkeep;
 use serde_json::{Value, json};
@@ -225,6 +225,17 @@ async fn metadata_lookup_finds_the_latest_matching_version(backend: Backend) {
         422,
         422,
     );
+    // `deleted` reads like everywhere else in the API.
+    let (status, _) = s
+        .get("/subjects/orders/metadata?key=owner&value=sales&deleted=True")
+        .await;
+    assert_eq!(status, 200);
+    assert_error(
+        &s.get("/subjects/orders/metadata?key=owner&value=sales&deleted=maybe")
+            .await,
+        400,
+        400,
+    );
     s.stop().await;
 }
 both_backends!(metadata_lookup_finds_the_latest_matching_version);
@@ -236,16 +247,7 @@ async fn as_key(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = s
-        .client
-        .request(method.parse().expect("method"), s.at(path))
-        .header("authorization", format!("Bearer {key}"));
-    if let Some(b) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(b.to_string());
-    }
-    read(req.send().await.expect("request")).await
+    call(s, method, path, Some(&format!("Bearer {key}")), body).await
 }
 
 async fn audit_timeline_names_who_did_what(backend: Backend) {

@@ -335,28 +335,11 @@ async fn export_async(args: &ExportArgs) -> Result<(), String> {
     progress.finish();
     lines.sort_by(|a, b| (a.id, &a.subject, a.version).cmp(&(b.id, &b.subject, b.version)));
     settings.sort_by_key(|l| serde_json::to_string(l).unwrap_or_default());
-    if let Some(level) = api
-        .get_optional(&["config"], "")
-        .await
-        .map_err(|f| fail("global config", f))?
-        .and_then(|v| v["compatibilityLevel"].as_str().map(str::to_owned))
-    {
-        settings.push(Line::Config {
-            subject: None,
-            compatibility: level,
-        });
-    }
-    if let Some(mode) = api
-        .get_optional(&["mode"], "")
-        .await
-        .map_err(|f| fail("global mode", f))?
-        .and_then(|v| v["mode"].as_str().map(str::to_owned))
-    {
-        settings.push(Line::Mode {
-            subject: None,
-            mode,
-        });
-    }
+    settings.extend(
+        export_settings(api, None)
+            .await
+            .map_err(|f| fail("global config and mode", f))?,
+    );
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
@@ -411,28 +394,35 @@ async fn export_subject(api: &Api, subject: &str) -> Result<(Vec<SchemaLine>, Ve
             deleted: !live.contains(&v),
         });
     }
-    let mut settings = Vec::new();
-    if let Some(level) = api
-        .get_optional(&["config", subject], "")
-        .await?
-        .and_then(|v| v["compatibilityLevel"].as_str().map(str::to_owned))
-    {
-        settings.push(Line::Config {
-            subject: Some(subject.to_owned()),
-            compatibility: level,
+    let settings = export_settings(api, Some(subject)).await?;
+    Ok((out, settings))
+}
+
+/// The compatibility level and mode set on `subject` (`None`: the global ones), as lines.
+async fn export_settings(api: &Api, subject: Option<&str>) -> Result<Vec<Line>, Failure> {
+    let path = |resource| {
+        std::iter::once(resource)
+            .chain(subject)
+            .collect::<Vec<&str>>()
+    };
+    let field = |v: Option<Value>, name: &str| v.and_then(|v| v[name].as_str().map(str::to_owned));
+    let mut lines = Vec::new();
+    if let Some(compatibility) = field(
+        api.get_optional(&path("config"), "").await?,
+        "compatibilityLevel",
+    ) {
+        lines.push(Line::Config {
+            subject: subject.map(str::to_owned),
+            compatibility,
         });
     }
-    if let Some(mode) = api
-        .get_optional(&["mode", subject], "")
-        .await?
-        .and_then(|v| v["mode"].as_str().map(str::to_owned))
-    {
-        settings.push(Line::Mode {
-            subject: Some(subject.to_owned()),
+    if let Some(mode) = field(api.get_optional(&path("mode"), "").await?, "mode") {
+        lines.push(Line::Mode {
+            subject: subject.map(str::to_owned),
             mode,
         });
     }
-    Ok((out, settings))
+    Ok(lines)
 }
 
 async fn versions(api: &Api, subject: &str, query: &str) -> Result<Vec<i64>, Failure> {

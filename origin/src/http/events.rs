@@ -9,11 +9,10 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use registry_core::api::codes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::Query;
+use super::extract::{Query, page_limit};
 use super::{ApiError, AppState, ok};
 use crate::store::EventRecord;
 
@@ -53,13 +52,7 @@ async fn page(
     State(state): State<AppState>,
     Query(p): Query<Params>,
 ) -> Result<Response, ApiError> {
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::Unprocessable(
-            codes::UNPROCESSABLE,
-            format!("limit must be between 1 and {MAX_LIMIT}, not {limit}"),
-        ));
-    }
+    let limit = page_limit(p.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let after = p.after.unwrap_or(0);
     let events = state
         .registry

@@ -110,3 +110,23 @@ pub fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::E
         ))),
     }
 }
+
+/// `?deleted=`: whether soft-deleted versions count.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DeletedQuery {
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub deleted: bool,
+}
+
+/// A page size: `default` when absent; 422 unless it is between 1 and `max`.
+pub fn page_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::Unprocessable(
+            registry_core::api::codes::UNPROCESSABLE,
+            format!("limit must be between 1 and {max}, not {limit}"),
+        ))
+    }
+}

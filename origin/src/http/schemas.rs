@@ -10,7 +10,7 @@ use registry_core::api::{SchemaById, SubjectVersionPair};
 use registry_core::cache_key::CacheKey;
 use serde::Deserialize;
 
-use super::extract::Query;
+use super::extract::{DeletedQuery, Query};
 use super::subjects::raw;
 use super::{ApiError, AppState, CONTENT_TYPE, cache_body, cached, ok, page, subject_version};
 use crate::registry::Registry;
@@ -81,12 +81,6 @@ async fn raw_by_id(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(raw(stored(&state.registry, parse_id(&id)?).await?.text))
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct DeletedQuery {
-    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
-    deleted: bool,
 }
 
 async fn usage(

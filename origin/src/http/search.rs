@@ -10,7 +10,7 @@ use registry_core::api::codes;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::extract::Query;
+use super::extract::{DeletedQuery, Query, page_limit};
 use super::{ApiError, AppState, ok, subject_version};
 use crate::store::{Deleted, SearchQuery};
 
@@ -47,12 +47,7 @@ async fn search(
     State(state): State<AppState>,
     Query(p): Query<SearchParams>,
 ) -> Result<Response, ApiError> {
-    let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(unprocessable(format!(
-            "limit must be between 1 and {MAX_LIMIT}, not {limit}"
-        )));
-    }
+    let limit = page_limit(p.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = p.offset.unwrap_or(0);
     if offset < 0 {
         return Err(unprocessable(format!(
@@ -106,37 +101,28 @@ async fn search(
     })))
 }
 
-#[derive(Debug, Default)]
-struct MetadataParams {
-    key: Vec<String>,
-    value: Vec<String>,
-    deleted: bool,
-}
-
 /// The latest version of `subject` whose `metadata.properties` holds every `key`=`value` pair
 /// (the n-th `key` with the n-th `value`).
 async fn by_metadata(
     State(state): State<AppState>,
     Path(subject): Path<String>,
-    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    Query(DeletedQuery { deleted }): Query<DeletedQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
-        .map_err(|e| ApiError::BadRequest(format!("Invalid query parameter: {e}")))?;
-    let mut p = MetadataParams::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "key" => p.key.push(v),
-            "value" => p.value.push(v),
-            "deleted" => p.deleted = matches!(v.to_ascii_lowercase().as_str(), "true" | "1"),
-            _ => {}
-        }
-    }
-    if p.key.len() != p.value.len() {
+    let values = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let (keys, wanted) = (values("key"), values("value"));
+    if keys.len() != wanted.len() {
         return Err(unprocessable(
             "each key needs a value (key=k&value=v, repeated)".into(),
         ));
     }
-    let deleted = if p.deleted {
+    let deleted = if deleted {
         Deleted::Include
     } else {
         Deleted::Exclude
@@ -150,9 +136,8 @@ async fn by_metadata(
             .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
             .and_then(|m| m.get("properties").cloned())
             .unwrap_or_default();
-        p.key
-            .iter()
-            .zip(&p.value)
+        keys.iter()
+            .zip(&wanted)
             .all(|(k, v)| props.get(k).and_then(|x| x.as_str()) == Some(v.as_str()))
     };
     let found = versions

@@ -10,7 +10,7 @@ use registry_core::cache_key::CacheKey;
 use registry_core::{ParseOptions, Schema, SchemaType};
 use serde::Deserialize;
 
-use super::extract::{Body, Query, check_subject, parse_version};
+use super::extract::{Body, DeletedQuery, Query, check_subject, parse_version};
 use super::{
     ApiError, AppState, CONTENT_TYPE, cache_body, cached, delete_error, json, ok, page,
     subject_version,
@@ -311,12 +311,6 @@ pub async fn find_version(
         subject,
         &version.map_or_else(|| "latest".to_owned(), |v| v.to_string()),
     ))
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct DeletedQuery {
-    #[serde(default, deserialize_with = "super::extract::lenient_bool")]
-    deleted: bool,
 }
 
 async fn get_version(

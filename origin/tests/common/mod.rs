@@ -235,6 +235,26 @@ impl TestServer {
     }
 }
 
+/// `method` on `path` with an `Authorization` header value (if any) and a JSON body (if any).
+pub async fn call(
+    s: &TestServer,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = s.client.request(method.parse().unwrap(), s.at(path));
+    if let Some(a) = auth {
+        req = req.header("authorization", a);
+    }
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    read(req.send().await.expect("request")).await
+}
+
 pub async fn read(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
     let text = r.text().await.expect("body");
