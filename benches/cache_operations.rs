@@ -1,4 +1,4 @@
-//! The response cache in front of the store, through the same function the
+//! The response cache in front of the database, through the same service function the
 //! `GET /schemas/ids/{id}` handler calls: a hit, a miss that goes to the database (SQLite and
 //! PostgreSQL), 64 concurrent misses of one key (one database query: single flight), and an
 //! invalidation.
@@ -11,8 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use criterion::{Criterion, criterion_group, criterion_main};
 use registry_benches::db::{BenchDb, backends};
 use registry_core::cache_key::CacheKey;
-use registry_origin::http::schema_body;
-use registry_origin::registry::CachedBody;
+use registry_origin::service::CachedBody;
 use tokio::runtime::Runtime;
 
 const SEEDED: usize = 1_000;
@@ -30,17 +29,17 @@ fn cache_operations(c: &mut Criterion) {
         dbs
     });
     let registry = dbs[0].registry.clone();
-    rt.block_on(schema_body(&registry, 1)).expect("schema 1");
+    rt.block_on(registry.schema_body(1)).expect("schema 1");
     group.bench_function("hit", |b| {
         b.to_async(&rt)
-            .iter(|| async { schema_body(&registry, 1).await.expect("hit") });
+            .iter(|| async { registry.schema_body(1).await.expect("hit") });
     });
     for db in &dbs {
         let registry = db.registry.clone();
         group.bench_function(format!("miss + {}", db.backend), |b| {
             b.to_async(&rt).iter(|| async {
-                registry.invalidate(&[CacheKey::SchemaById(2)]).await;
-                schema_body(&registry, 2).await.expect("miss")
+                registry.forget(&[CacheKey::SchemaById(2)]).await;
+                registry.schema_body(2).await.expect("miss")
             });
         });
     }
@@ -51,15 +50,16 @@ fn cache_operations(c: &mut Criterion) {
         b.to_async(&rt).iter(|| {
             let (registry, queries, rounds) = (registry.clone(), queries.clone(), rounds.clone());
             async move {
-                registry.invalidate(&[CacheKey::SchemaById(3)]).await;
+                registry.forget(&[CacheKey::SchemaById(3)]).await;
                 rounds.fetch_add(1, Ordering::Relaxed);
                 let callers = (0..64).map(|_| {
                     let (registry, queries) = (registry.clone(), queries.clone());
                     tokio::spawn(async move {
                         registry
-                            .cached(CacheKey::SchemaById(3), || async {
+                            .cache
+                            .get_or(CacheKey::SchemaById(3), || async {
                                 queries.fetch_add(1, Ordering::Relaxed);
-                                let body = schema_body(&registry, 4).await?;
+                                let body = registry.schema_body(4).await?;
                                 Ok(CachedBody::new(body.body.to_vec(), true, None))
                             })
                             .await
@@ -79,7 +79,7 @@ fn cache_operations(c: &mut Criterion) {
     );
     group.bench_function("invalidate", |b| {
         b.to_async(&rt).iter(|| async {
-            registry.invalidate(&[CacheKey::SchemaById(5)]).await;
+            registry.forget(&[CacheKey::SchemaById(5)]).await;
         });
     });
     group.finish();

@@ -40,7 +40,7 @@ fn database_operations(c: &mut Criterion) {
             seeded = n;
             let mut group = c.benchmark_group(format!("database/{backend}"));
             group.sample_size(20);
-            let store = db.store().clone();
+            let database = db.database().clone();
             let registry = db.registry.clone();
             group.bench_function(BenchmarkId::new("register new subject", n), |b| {
                 b.to_async(&rt).iter(|| {
@@ -53,17 +53,23 @@ fn database_operations(c: &mut Criterion) {
             group.bench_function(BenchmarkId::new("schema by id (uncached)", n), |b| {
                 b.to_async(&rt).iter(|| {
                     let id = spread(&counter, n) as i64 + 1;
-                    let store = store.clone();
-                    async move { store.schema_by_id(id).await.expect("read").expect("exists") }
+                    let database = database.clone();
+                    async move {
+                        database
+                            .run(|s| s.schema_by_id(id))
+                            .await
+                            .expect("read")
+                            .expect("exists")
+                    }
                 });
             });
             group.bench_function(BenchmarkId::new("latest version", n), |b| {
                 b.to_async(&rt).iter(|| {
                     let subject = subject_name(spread(&counter, n));
-                    let store = store.clone();
+                    let database = database.clone();
                     async move {
-                        store
-                            .version(&subject, None, Deleted::Exclude)
+                        database
+                            .run(|s| s.version(&subject, None, Deleted::Exclude))
                             .await
                             .expect("read")
                             .expect("exists")
@@ -72,10 +78,10 @@ fn database_operations(c: &mut Criterion) {
             });
             group.bench_function(BenchmarkId::new("list subjects", n), |b| {
                 b.to_async(&rt).iter(|| {
-                    let store = store.clone();
+                    let database = database.clone();
                     async move {
-                        store
-                            .subjects("", Deleted::Exclude)
+                        database
+                            .run(|s| s.subjects("", Deleted::Exclude))
                             .await
                             .expect("list")
                             .len()

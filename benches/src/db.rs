@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use registry_core::{ParseOptions, Schema, SchemaType};
-use registry_origin::registry::{Gate, Registry, RegistryOptions};
+use registry_core::SchemaType;
 use registry_origin::server::open_database;
-use registry_origin::store::{NewVersion, Store};
+use registry_origin::service::{RegisterInput, Registry, RegistryOptions, SchemaInput};
+use registry_origin::store::Database;
 
 /// The backends a benchmark runs on: SQLite always, PostgreSQL when one answers at
 /// `TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`).
@@ -80,19 +80,19 @@ impl BenchDb {
             let url = format!("sqlite://{}/bench.db", dir.path().display());
             (url, Some(dir), None)
         };
-        let store = open_database(&url, 16, Duration::from_secs(30))
+        let db = open_database(&url, 16, Duration::from_secs(30))
             .await
             .expect("open the bench database");
         Self {
-            registry: Arc::new(Registry::new(store, RegistryOptions::default())),
+            registry: Arc::new(Registry::new(db, RegistryOptions::default())),
             backend,
             _dir: dir,
             pg_name,
         }
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.registry.store
+    pub fn database(&self) -> &Arc<Database> {
+        &self.registry.db
     }
 
     /// Registers subjects `from..to` (one version each), `concurrency` at a time.
@@ -137,33 +137,27 @@ async fn open_pg_admin(server: &str) -> sqlx::PgPool {
         .expect("connect to PostgreSQL")
 }
 
-/// Registers subject `i` through the registration path the HTTP handler uses (parse,
-/// fingerprint, the mode and compatibility gate, one transaction). Returns the schema id.
+/// Registers subject `i` through the service's registration (parse, fingerprint, the mode and
+/// compatibility checks, one transaction), as the HTTP handler does. Returns the schema id.
 pub async fn register(registry: &Registry, i: usize) -> i64 {
-    let text = subject_schema(i);
-    let schema = Schema::parse(SchemaType::Avro, &text, &[], ParseOptions::default())
-        .expect("generated schemas parse");
-    let new = NewVersion {
+    let input = RegisterInput {
         subject: subject_name(i),
-        fingerprint: schema.fingerprint.to_hex(),
-        schema_type: "AVRO".into(),
-        text: schema.text.clone(),
-        references: Vec::new(),
+        schema: SchemaInput {
+            schema_type: SchemaType::Avro,
+            text: subject_schema(i),
+            references: Vec::new(),
+        },
+        normalize: false,
         metadata: None,
         rule_set: None,
         import_id: None,
         import_version: None,
         actor: "bench".into(),
     };
-    let gate = Gate {
-        registry,
-        schema: &schema,
-        import: false,
-    };
     registry
-        .store
-        .register(&new, &gate)
+        .register(&input)
         .await
         .expect("registration")
+        .value
         .id
 }

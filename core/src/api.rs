@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::schema::{SchemaReference, SchemaType};
+use crate::types::{SchemaReference, SchemaType};
 
 /// The error body: exactly `{"error_code": N, "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,8 +17,8 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-/// Confluent's error codes. The HTTP status is the code's first three digits (except 409 and
-/// the 5-digit 50x codes, which are their own).
+/// Confluent's error codes (the HTTP status each maps to is decided in the origin's
+/// `http::error`, the one place errors become responses).
 pub mod codes {
     pub const UNAUTHORIZED: u32 = 40101;
     pub const FORBIDDEN: u32 = 40301;
@@ -52,15 +52,6 @@ pub mod codes {
     pub const TIMEOUT: u32 = 50002;
     pub const FORWARDING: u32 = 50003;
     pub const UNAVAILABLE: u32 = 50301;
-
-    /// The HTTP status for an error code.
-    pub fn http_status(code: u32) -> u16 {
-        match code {
-            100..=599 => code as u16,
-            10_000..=59_999 => (code / 100) as u16,
-            _ => 500,
-        }
-    }
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
@@ -208,7 +199,7 @@ pub struct ValidateResponse {
 pub struct ValidateResult {
     pub valid: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<crate::validate::ValidationIssue>,
+    pub errors: Vec<crate::issue::ValidationIssue>,
 }
 
 /// The payloads of a validate request: `{"payloads": [...]}` for a batch, anything else is one.
@@ -286,9 +277,6 @@ mod tests {
             serde_json::to_string(&body).unwrap(),
             r#"{"schema":"\"int\""}"#
         );
-        assert_eq!(codes::http_status(codes::SUBJECT_NOT_FOUND), 404);
-        assert_eq!(codes::http_status(codes::INCOMPATIBLE_SCHEMA), 409);
-        assert_eq!(codes::http_status(codes::TIMEOUT), 500);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The cache-key scheme shared by the origin's in-process cache, the edge's KV store and the
-//! invalidation messages: one key per cacheable response, and which keys a write touches.
+//! invalidation messages: one key per cacheable resource. Which keys a write makes stale is
+//! [`crate::change::Change::stale_keys`].
 //!
 //! Subject names may hold any character, so they are percent-encoded inside keys.
 
@@ -25,6 +26,10 @@ pub enum CacheKey {
     Config(Option<String>),
     /// `GET /mode` or `/mode/{s}`.
     Mode(Option<String>),
+    /// `GET /schemas/types`.
+    Types,
+    /// What a server knows of an API key (created or revoked).
+    ApiKey(String),
 }
 
 impl CacheKey {
@@ -52,32 +57,10 @@ impl CacheKey {
             ("config", Some(subject), None) => Self::Config(Some(decode(subject)?)),
             ("mode", None, None) => Self::Mode(None),
             ("mode", Some(subject), None) => Self::Mode(Some(decode(subject)?)),
+            ("types", None, None) => Self::Types,
+            ("key", Some(id), None) => Self::ApiKey(decode(id)?),
             _ => return None,
         })
-    }
-
-    /// The keys a registration of `id` as `subject`/`version` makes stale.
-    pub fn touched_by_register(subject: &str, id: i64) -> Vec<CacheKey> {
-        vec![
-            Self::Latest(subject.to_owned()),
-            Self::Versions(subject.to_owned()),
-            Self::Subjects,
-            Self::SchemaUsage(id),
-        ]
-    }
-
-    /// The keys a delete of `subject` (one version, or all when `version` is `None`) makes stale.
-    pub fn touched_by_delete(subject: &str, version: Option<i32>, ids: &[i64]) -> Vec<CacheKey> {
-        let mut keys = vec![
-            Self::Latest(subject.to_owned()),
-            Self::Versions(subject.to_owned()),
-            Self::Subjects,
-        ];
-        if let Some(v) = version {
-            keys.push(Self::SubjectVersion(subject.to_owned(), v));
-        }
-        keys.extend(ids.iter().map(|id| Self::SchemaUsage(*id)));
-        keys
     }
 }
 
@@ -94,6 +77,8 @@ impl fmt::Display for CacheKey {
             Self::Config(Some(s)) => write!(f, "config/{}", encode(s)),
             Self::Mode(None) => f.write_str("mode"),
             Self::Mode(Some(s)) => write!(f, "mode/{}", encode(s)),
+            Self::Types => f.write_str("types"),
+            Self::ApiKey(id) => write!(f, "key/{}", encode(id)),
         }
     }
 }
@@ -141,6 +126,9 @@ mod tests {
             CacheKey::Config(None),
             CacheKey::Config(Some("x".into())),
             CacheKey::Subjects,
+            CacheKey::Mode(Some("m".into())),
+            CacheKey::Types,
+            CacheKey::ApiKey("k1".into()),
         ] {
             assert_eq!(
                 CacheKey::parse(&key.to_string()),

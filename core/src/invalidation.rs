@@ -16,9 +16,10 @@ pub const SIGNATURE_HEADER: &str = "x-registry-signature";
 pub const MAX_SKEW_SECS: i64 = 300;
 
 /// What happened, as an event of the outbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    #[default]
     Register,
     SoftDeleteVersion,
     DeleteVersion,
@@ -27,6 +28,38 @@ pub enum EventKind {
     Config,
     Mode,
     KeyAdmin,
+}
+
+impl EventKind {
+    pub const ALL: [Self; 8] = [
+        Self::Register,
+        Self::SoftDeleteVersion,
+        Self::DeleteVersion,
+        Self::SoftDeleteSubject,
+        Self::DeleteSubject,
+        Self::Config,
+        Self::Mode,
+        Self::KeyAdmin,
+    ];
+
+    /// The name stored in the event log (`register`, `soft_delete_version`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::SoftDeleteVersion => "soft_delete_version",
+            Self::DeleteVersion => "delete_version",
+            Self::SoftDeleteSubject => "soft_delete_subject",
+            Self::DeleteSubject => "delete_subject",
+            Self::Config => "config",
+            Self::Mode => "mode",
+            Self::KeyAdmin => "key_admin",
+        }
+    }
+
+    /// The kind stored as `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
 }
 
 /// One change, with the cache keys it makes stale.
@@ -107,6 +140,15 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_are_stored_by_their_serde_names() {
+        for kind in EventKind::ALL {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json.as_str(), Some(kind.as_str()));
+            assert_eq!(EventKind::from_name(kind.as_str()), Some(kind));
+        }
+    }
 
     #[test]
     fn sign_and_verify() {

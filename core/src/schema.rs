@@ -1,121 +1,18 @@
 //! The registry's schema model: a type, a text, its references, and what identifies it.
 //!
-//! A [`Schema`] is parsed once; its canonical form and SHA-256 [`Fingerprint`] over (type,
-//! canonical form, references) make its identity: the same content gets the same global id in
-//! any subject.
+//! A [`Schema`] is parsed once by its format ([`crate::format`]); its canonical form and
+//! SHA-256 [`Fingerprint`] over (type, canonical form, references) make its identity: the same
+//! content gets the same global id in any subject. Nothing here knows a format's syntax.
 
-use std::fmt;
-use std::str::FromStr;
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+pub use crate::types::{
+    Fingerprint, ParseOptions, ResolvedReference, SchemaReference, SchemaType, fingerprint,
+};
 
-use crate::avro::model::{AvroSchema, ParseOptions as AvroParseOptions};
 use crate::error::SchemaError;
-use crate::json::{JsonSchemaDoc, ReferenceSet};
-
-/// The kinds of schema the registry stores. Protobuf is reserved for later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum SchemaType {
-    #[default]
-    Avro,
-    Json,
-}
-
-impl SchemaType {
-    pub const ALL: [SchemaType; 2] = [SchemaType::Avro, SchemaType::Json];
-
-    /// The name used by the REST API (`AVRO`, `JSON`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Avro => "AVRO",
-            Self::Json => "JSON",
-        }
-    }
-}
-
-impl fmt::Display for SchemaType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for SchemaType {
-    type Err = SchemaError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_uppercase().as_str() {
-            "AVRO" => Ok(Self::Avro),
-            "JSON" | "JSONSCHEMA" => Ok(Self::Json),
-            "PROTOBUF" => Err(SchemaError::new(
-                "schema type PROTOBUF is not supported yet",
-                "",
-            )),
-            _ => Err(SchemaError::new(format!("unknown schema type \"{s}\""), "")),
-        }
-    }
-}
-
-/// A reference from one schema to a registered one, as the REST API spells it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct SchemaReference {
-    pub name: String,
-    pub subject: String,
-    pub version: i32,
-}
-
-/// A reference with the text it points to, supplied by the caller (never fetched by the core).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolvedReference {
-    pub reference: SchemaReference,
-    pub schema: String,
-}
-
-/// SHA-256 over (type, canonical form, references).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Fingerprint(pub [u8; 32]);
-
-impl Fingerprint {
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    pub fn from_hex(s: &str) -> Option<Self> {
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(s, &mut out).ok()?;
-        Some(Self(out))
-    }
-}
-
-impl fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
-}
-
-impl fmt::Debug for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Fingerprint({})", self.to_hex())
-    }
-}
-
-/// How to parse a schema.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ParseOptions {
-    /// Confluent's `normalize=true`: identity over the normalized form (Avro: full names,
-    /// simplified primitives, fixed attribute order; JSON: sorted `required` and `type` lists).
-    pub normalize: bool,
-    /// Relaxations for Avro (the registry keeps the defaults).
-    pub avro: AvroParseOptions,
-}
-
-/// The parsed content of a schema.
-#[derive(Debug, Clone)]
-pub enum ParsedSchema {
-    Avro(AvroSchema),
-    Json(JsonSchemaDoc, ReferenceSet),
-}
+use crate::format::SchemaModel;
+use crate::formats::format_of;
 
 /// A parsed schema with its identity.
 #[derive(Debug, Clone)]
@@ -124,7 +21,8 @@ pub struct Schema {
     /// The text to store and return: the submitted document without insignificant white space.
     pub text: String,
     pub references: Vec<SchemaReference>,
-    pub parsed: ParsedSchema,
+    /// The format's parsed form (see [`crate::format::SchemaModel`]).
+    pub model: Arc<dyn SchemaModel>,
     pub canonical: String,
     pub fingerprint: Fingerprint,
 }
@@ -151,78 +49,24 @@ impl Schema {
         references: &[ResolvedReference],
         options: ParseOptions,
     ) -> Result<Self, SchemaError> {
-        let (parsed, canonical, compact) = match schema_type {
-            SchemaType::Avro => {
-                let texts: Vec<&str> = references.iter().map(|r| r.schema.as_str()).collect();
-                let avro = AvroSchema::parse(text, &texts, options.avro)?;
-                let document: serde_json::Value =
-                    serde_json::from_str(text).map_err(|e| SchemaError::new(e.to_string(), ""))?;
-                let canonical = if options.normalize {
-                    crate::json::canonical::to_canonical_string(
-                        &crate::avro::canonical::normalized(&avro),
-                    )
-                } else {
-                    crate::json::canonical::to_canonical_string(&document)
-                };
-                (ParsedSchema::Avro(avro), canonical, document.to_string())
-            }
-            SchemaType::Json => {
-                let doc = JsonSchemaDoc::parse(text)?;
-                let mut set = ReferenceSet::new();
-                for r in references {
-                    let value = serde_json::from_str(&r.schema).map_err(|e| {
-                        SchemaError::new(
-                            format!("reference \"{}\" is not JSON: {e}", r.reference.name),
-                            "",
-                        )
-                    })?;
-                    set.insert(r.reference.name.clone(), value);
-                }
-                doc.compile(&set, false)?;
-                let canonical = if options.normalize {
-                    crate::json::canonical::to_canonical_string(&crate::json::canonical::normalize(
-                        &doc.value,
-                    ))
-                } else {
-                    crate::json::canonical::to_canonical_string(&doc.value)
-                };
-                let compact = doc.value.to_string();
-                (ParsedSchema::Json(doc, set), canonical, compact)
-            }
-        };
+        let parsed = format_of(schema_type).parse(text, references, options)?;
         let references: Vec<SchemaReference> =
             references.iter().map(|r| r.reference.clone()).collect();
-        let fingerprint = fingerprint(schema_type, &canonical, &references);
+        let fingerprint = fingerprint(schema_type, &parsed.canonical, &references);
         Ok(Self {
             schema_type,
-            text: compact,
+            text: parsed.text,
             references,
-            parsed,
-            canonical,
+            model: parsed.model,
+            canonical: parsed.canonical,
             fingerprint,
         })
     }
-}
 
-/// The registry identity: SHA-256 over the type, the canonical form and the references.
-pub fn fingerprint(
-    schema_type: SchemaType,
-    canonical: &str,
-    references: &[SchemaReference],
-) -> Fingerprint {
-    let mut hasher = Sha256::new();
-    hasher.update(schema_type.as_str().as_bytes());
-    hasher.update([0]);
-    hasher.update(canonical.as_bytes());
-    for r in references {
-        hasher.update([0]);
-        hasher.update(r.name.as_bytes());
-        hasher.update([0]);
-        hasher.update(r.subject.as_bytes());
-        hasher.update([0]);
-        hasher.update(r.version.to_string().as_bytes());
+    /// The parsed form as a format's own type (`None` when it is another format's).
+    pub fn model_as<T: SchemaModel>(&self) -> Option<&T> {
+        crate::format::downcast(self.model.as_ref())
     }
-    Fingerprint(hasher.finalize().into())
 }
 
 #[cfg(test)]

@@ -8,7 +8,11 @@
 
 use serde_json::Value;
 
-use crate::SchemaType;
+pub use crate::terms::{TermSink, normalize_tag};
+
+use crate::formats::format_of;
+use crate::terms::Words;
+use crate::types::SchemaType;
 
 /// The largest share of a schema's raw text that is indexed (the rest still counts through its
 /// names and docs).
@@ -38,31 +42,25 @@ impl SearchTerms {
     /// (Confluent's `{"tags": {path: [tag]}, "properties": {k: v}}`, as JSON text). A text that
     /// does not parse as JSON still gets its subject and body indexed.
     pub fn of(subject: &str, ty: SchemaType, text: &str, metadata: Option<&str>) -> Self {
-        let mut names = Words::default();
-        let mut docs = Words::default();
-        let mut tags = Vec::new();
-        if let Ok(doc) = serde_json::from_str::<Value>(text) {
-            match ty {
-                SchemaType::Avro => avro_terms(&doc, &mut names, &mut docs, &mut tags),
-                SchemaType::Json => json_terms(&doc, &mut names, &mut docs, &mut tags),
-            }
-        }
+        let mut sink = TermSink::default();
+        format_of(ty).search_terms(text, &mut sink);
         if let Some(meta) = metadata.and_then(|m| serde_json::from_str::<Value>(m).ok()) {
             if let Some(by_path) = meta.get("tags").and_then(Value::as_object) {
                 for (path, list) in by_path {
-                    names.identifier(path);
-                    collect_tags(list, &mut tags);
+                    sink.name(path);
+                    sink.tags(list);
                 }
             }
             if let Some(props) = meta.get("properties").and_then(Value::as_object) {
                 for (k, v) in props {
-                    names.identifier(k);
+                    sink.name(k);
                     if let Some(v) = v.as_str() {
-                        docs.text(v);
+                        sink.doc(v);
                     }
                 }
             }
         }
+        let (names, docs, mut tags) = sink.into_parts();
         tags.sort();
         tags.dedup();
         let mut body = Words::default();
@@ -70,21 +68,13 @@ impl SearchTerms {
         let mut subject_words = Words::default();
         subject_words.identifier(subject);
         Self {
-            subject: subject_words.0,
-            names: names.0,
+            subject: subject_words.into_string(),
+            names: names.into_string(),
             tags: tags.join(" "),
-            docs: docs.0,
-            body: body.0,
+            docs: docs.into_string(),
+            body: body.into_string(),
         }
     }
-}
-
-/// A tag as the index keeps it and the tag filter compares it: lowercase, inner whitespace `_`.
-pub fn normalize_tag(tag: &str) -> String {
-    tag.split_whitespace()
-        .collect::<Vec<_>>()
-        .join("_")
-        .to_lowercase()
 }
 
 /// The words of a query: lowercase `[a-z0-9]+` runs, at most [`MAX_QUERY_WORDS`], each matched
@@ -106,150 +96,6 @@ fn truncate(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
-}
-
-/// Space-separated lowercase words.
-#[derive(Debug, Default)]
-struct Words(String);
-
-impl Words {
-    fn push(&mut self, word: &str) {
-        if word.is_empty() {
-            return;
-        }
-        if !self.0.is_empty() {
-            self.0.push(' ');
-        }
-        self.0.push_str(&word.to_ascii_lowercase());
-    }
-
-    /// Free text: its alphanumeric runs.
-    fn text(&mut self, s: &str) {
-        for w in s.split(|c: char| !c.is_ascii_alphanumeric()) {
-            self.push(w);
-        }
-    }
-
-    /// An identifier: each dotted/underscored part whole, then its camelCase parts when
-    /// there are several.
-    fn identifier(&mut self, s: &str) {
-        for part in s.split(|c: char| !c.is_ascii_alphanumeric()) {
-            self.push(part);
-            let pieces = camel_pieces(part);
-            if pieces.len() > 1 {
-                for p in pieces {
-                    self.push(p);
-                }
-            }
-        }
-    }
-}
-
-/// `customerID2Name` -> `customer`, `ID2`, `Name`.
-fn camel_pieces(s: &str) -> Vec<&str> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..bytes.len() {
-        let (prev, cur) = (bytes[i - 1], bytes[i]);
-        let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-        let boundary = ((prev.is_ascii_lowercase() || prev.is_ascii_digit())
-            && cur.is_ascii_uppercase())
-            || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower);
-        if boundary {
-            out.push(&s[start..i]);
-            start = i;
-        }
-    }
-    out.push(&s[start..]);
-    out
-}
-
-fn collect_tags(list: &Value, tags: &mut Vec<String>) {
-    if let Some(list) = list.as_array() {
-        for t in list.iter().filter_map(Value::as_str) {
-            let t = normalize_tag(t);
-            if !t.is_empty() {
-                tags.push(t);
-            }
-        }
-    }
-}
-
-/// Avro: `name`, `namespace`, `aliases`, `symbols`, `doc`, and `confluent:tags` on fields.
-fn avro_terms(v: &Value, names: &mut Words, docs: &mut Words, tags: &mut Vec<String>) {
-    match v {
-        Value::Object(map) => {
-            for key in ["name", "namespace"] {
-                if let Some(s) = map.get(key).and_then(Value::as_str) {
-                    names.identifier(s);
-                }
-            }
-            for key in ["aliases", "symbols"] {
-                for s in map.get(key).and_then(Value::as_array).into_iter().flatten() {
-                    if let Some(s) = s.as_str() {
-                        names.identifier(s);
-                    }
-                }
-            }
-            if let Some(doc) = map.get("doc").and_then(Value::as_str) {
-                docs.text(doc);
-            }
-            if let Some(t) = map.get("confluent:tags") {
-                collect_tags(t, tags);
-            }
-            for key in ["type", "fields", "items", "values"] {
-                if let Some(inner) = map.get(key) {
-                    avro_terms(inner, names, docs, tags);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                avro_terms(item, names, docs, tags);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// JSON Schema: property and definition names, `title`, `description`, `$id`, and
-/// `confluent:tags`, at any depth.
-fn json_terms(v: &Value, names: &mut Words, docs: &mut Words, tags: &mut Vec<String>) {
-    match v {
-        Value::Object(map) => {
-            for (key, value) in map {
-                match key.as_str() {
-                    "properties" | "patternProperties" | "definitions" | "$defs" => {
-                        if let Some(children) = value.as_object() {
-                            for (name, child) in children {
-                                names.identifier(name);
-                                json_terms(child, names, docs, tags);
-                            }
-                        }
-                    }
-                    "title" | "$id" => {
-                        if let Some(s) = value.as_str() {
-                            names.identifier(s);
-                        }
-                    }
-                    "description" => {
-                        if let Some(s) = value.as_str() {
-                            docs.text(s);
-                        }
-                    }
-                    "confluent:tags" => collect_tags(value, tags),
-                    _ => json_terms(value, names, docs, tags),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                json_terms(item, names, docs, tags);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]
@@ -333,7 +179,10 @@ mod tests {
         );
         assert_eq!(query_words("a b c d e f g h i j").len(), MAX_QUERY_WORDS);
         assert!(query_words("  --  ").is_empty());
-        assert_eq!(camel_pieces("customerID2Name"), ["customer", "ID2", "Name"]);
+        assert_eq!(
+            crate::terms::camel_pieces("customerID2Name"),
+            ["customer", "ID2", "Name"]
+        );
         assert_eq!(normalize_tag("  Personal  Data "), "personal_data");
     }
 }

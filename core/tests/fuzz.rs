@@ -201,13 +201,13 @@ fn exercise(ty: SchemaType, text: &str, datum: &Value) -> bool {
         "fingerprint of {text}"
     );
     let _ = parse(ty, text, true);
-    if let registry_core::schema::ParsedSchema::Avro(avro) = &schema.parsed {
-        let pcf = registry_core::avro::canonical::parsing_canonical_form(avro);
-        let _ = registry_core::avro::canonical::crc64_fingerprint(avro);
+    if let Some(avro) = schema.model_as::<registry_core::avro::AvroModel>() {
+        let pcf = registry_core::avro::canonical::parsing_canonical_form(&avro.schema);
+        let _ = registry_core::avro::canonical::crc64_fingerprint(&avro.schema);
         let reparsed = parse(ty, &pcf, false).expect("the canonical form parses");
-        if let registry_core::schema::ParsedSchema::Avro(r) = &reparsed.parsed {
+        if let Some(r) = reparsed.model_as::<registry_core::avro::AvroModel>() {
             assert_eq!(
-                registry_core::avro::canonical::parsing_canonical_form(r),
+                registry_core::avro::canonical::parsing_canonical_form(&r.schema),
                 pcf,
                 "PCF is a fixed point"
             );

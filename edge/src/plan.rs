@@ -1,173 +1,79 @@
-//! What the edge does with a request, decided from method and path alone (no platform types,
-//! so it is unit-tested natively): serve a read from KV, validate locally, forward a write and
-//! drop the keys it touches, or handle the registry's own endpoints.
+//! What the edge does with a request, decided from method and path alone by the route table in
+//! core (`registry_core::routes`), so the edge, the origin and the OpenAPI document cannot
+//! disagree on a route: serve a read from KV, validate locally, forward, or handle the edge's
+//! own endpoints. Platform-free, so it is unit-tested natively.
 //!
-//! KV keys are the shared [`CacheKey`] strings, plus a `#variant` suffix for other responses
-//! about the same resource (`/schema`, `/subjects`, `/versions`): invalidating a key drops its
-//! variants too.
+//! KV keys are the shared cache keys plus a variant suffix (`#schema`, ...): invalidating a
+//! resource drops every variant ([`registry_core::routes::kv_keys`]).
 
 use registry_core::cache_key::CacheKey;
-
-/// Suffixes of the KV keys that hang off one cache key.
-pub const VARIANTS: [&str; 3] = ["#schema", "#subjects", "#versions"];
+use registry_core::routes::{self, EdgeRole, Op, ReadKey};
 
 /// What to do with a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
-    /// A read served from KV under `kv_key`, filled from the origin on a miss.
-    Read {
-        kv_key: String,
-        immutable: bool,
-    },
-    /// Validation of payloads against `schema_path` (an origin read path giving the schema).
+    /// A read served from KV, filled from the origin on a miss.
+    Read(ReadKey),
+    /// Validation of payloads against the schema read at `schema_path` (through KV when it has
+    /// a key).
     Validate {
         schema_path: String,
-        schema_key: String,
+        schema_key: Option<ReadKey>,
     },
-    /// A write forwarded to the origin; on success these KV keys are dropped.
-    Write {
-        touched: Vec<String>,
-    },
-    /// Anything else: forwarded as is, nothing cached.
+    /// Forwarded to the origin; after a write, the keys the origin names are dropped.
     Forward,
+    /// The origin's signed invalidations.
     Invalidate,
+    /// The edge's own state.
     Status,
 }
 
-fn decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(byte) = segment
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn key(k: &CacheKey, variant: &str) -> String {
-    format!("{k}{variant}")
-}
-
-/// The key of a subject version path segment: a number, or `latest`/`-1`.
-fn version_key(subject: &str, v: &str) -> Option<CacheKey> {
-    match v {
-        "latest" | "-1" => Some(CacheKey::Latest(subject.to_owned())),
-        n => n
-            .parse::<i32>()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(|n| CacheKey::SubjectVersion(subject.to_owned(), n)),
-    }
-}
-
-fn read(k: &CacheKey, variant: &str) -> Plan {
-    Plan::Read {
-        kv_key: key(k, variant),
-        immutable: k.is_immutable(),
+impl Plan {
+    /// Whether a cached read's resource never changes once it exists.
+    pub fn is_immutable(key: &ReadKey) -> bool {
+        key.key.is_immutable()
     }
 }
 
 /// Decides what to do with `method` on `path` (without its query). Reads with a query string
 /// are forwarded uncached by the caller.
 pub fn plan(method: &str, path: &str) -> Plan {
-    let raw: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let seg: Vec<String> = raw.iter().map(|s| decode(s)).collect();
-    let seg: Vec<&str> = seg.iter().map(String::as_str).collect();
-    match (method, seg.as_slice()) {
-        ("POST", ["_registry", "invalidate"]) => Plan::Invalidate,
-        ("GET", ["_registry", "status"]) => Plan::Status,
-        ("GET", ["schemas", "types"]) => Plan::Read {
-            kv_key: "types".into(),
-            immutable: false,
-        },
-        ("GET", ["schemas", "ids", id]) => id
-            .parse()
-            .map_or(Plan::Forward, |id| read(&CacheKey::SchemaById(id), "")),
-        ("GET", ["schemas", "ids", id, "schema"]) => id.parse().map_or(Plan::Forward, |id| {
-            read(&CacheKey::SchemaById(id), "#schema")
-        }),
-        ("GET", ["schemas", "ids", id, part @ ("subjects" | "versions")]) => {
-            id.parse().map_or(Plan::Forward, |id| {
-                read(&CacheKey::SchemaUsage(id), &format!("#{part}"))
-            })
-        }
-        ("GET", ["subjects"]) => read(&CacheKey::Subjects, ""),
-        ("GET", ["subjects", s, "versions"]) => read(&CacheKey::Versions((*s).to_owned()), ""),
-        ("GET", ["subjects", s, "versions", v]) => {
-            version_key(s, v).map_or(Plan::Forward, |k| read(&k, ""))
-        }
-        ("GET", ["subjects", s, "versions", v, "schema"]) => {
-            version_key(s, v).map_or(Plan::Forward, |k| read(&k, "#schema"))
-        }
-        ("GET", ["config"]) => read(&CacheKey::Config(None), ""),
-        ("GET", ["config", s]) => read(&CacheKey::Config(Some((*s).to_owned())), ""),
-        ("POST", ["subjects", _, "versions", v, "validate"]) => {
-            let schema_path = format!("/subjects/{}/versions/{v}", raw[1]);
-            let schema_key = version_key(seg[1], v).map_or_else(String::new, |k| k.to_string());
-            Plan::Validate {
-                schema_path,
-                schema_key,
-            }
-        }
-        ("POST", ["schemas", "ids", id, "validate"]) => Plan::Validate {
-            schema_path: format!("/schemas/ids/{id}"),
-            schema_key: id
-                .parse()
-                .map_or_else(|_| String::new(), |id| CacheKey::SchemaById(id).to_string()),
-        },
-        ("POST", ["subjects", s, "versions"]) => Plan::Write {
-            touched: keys(&CacheKey::touched_by_register(s, 0)[..3]),
-        },
-        ("DELETE", ["subjects", s]) => Plan::Write {
-            touched: keys(&[
-                CacheKey::Latest((*s).to_owned()),
-                CacheKey::Versions((*s).to_owned()),
-                CacheKey::Subjects,
-                CacheKey::Config(Some((*s).to_owned())),
-            ]),
-        },
-        ("DELETE", ["subjects", s, "versions", v]) => {
-            let mut touched = vec![
-                CacheKey::Latest((*s).to_owned()),
-                CacheKey::Versions((*s).to_owned()),
-                CacheKey::Subjects,
-            ];
-            touched.extend(version_key(s, v));
-            Plan::Write {
-                touched: keys(&touched),
-            }
-        }
-        ("PUT" | "DELETE", ["config"]) => Plan::Write {
-            touched: keys(&[CacheKey::Config(None)]),
-        },
-        ("PUT" | "DELETE", ["config", s]) => Plan::Write {
-            touched: keys(&[CacheKey::Config(Some((*s).to_owned()))]),
-        },
-        ("PUT" | "DELETE" | "POST", _) => Plan::Write {
-            touched: Vec::new(),
-        },
-        _ => Plan::Forward,
+    match (method, path) {
+        ("POST", "/_registry/invalidate") => return Plan::Invalidate,
+        ("GET", "/_registry/status") => return Plan::Status,
+        _ => {}
+    }
+    let Some(matched) = routes::find(method, path) else {
+        return Plan::Forward;
+    };
+    match matched.route.edge {
+        EdgeRole::Cached => routes::read_key(&matched).map_or(Plan::Forward, Plan::Read),
+        EdgeRole::Validate => validate_plan(matched.route.op, path),
+        EdgeRole::Forward => Plan::Forward,
     }
 }
 
-fn keys(list: &[CacheKey]) -> Vec<String> {
-    list.iter().map(ToString::to_string).collect()
+/// A validation reads its schema where a GET of the same path without `/validate` would.
+fn validate_plan(op: Op, path: &str) -> Plan {
+    debug_assert!(matches!(op, Op::ValidateVersion | Op::ValidateById));
+    let Some(schema_path) = path.strip_suffix("/validate") else {
+        return Plan::Forward;
+    };
+    let schema_key = routes::find("GET", schema_path).and_then(|m| routes::read_key(&m));
+    Plan::Validate {
+        schema_path: schema_path.to_owned(),
+        schema_key,
+    }
 }
 
-/// Every KV key to delete when `key` is invalidated: the key and its variants.
-pub fn with_variants(key: &str) -> Vec<String> {
-    std::iter::once(key.to_owned())
-        .chain(VARIANTS.iter().map(|v| format!("{key}{v}")))
+/// The cache keys named by the origin's [`routes::INVALIDATED_HEADER`] (comma-separated), as
+/// KV keys with every variant.
+pub fn invalidated_kv_keys(header: &str) -> Vec<String> {
+    header
+        .split(',')
+        .map(str::trim)
+        .filter(|k| CacheKey::parse(k).is_some())
+        .flat_map(routes::kv_keys)
         .collect()
 }
 
@@ -175,98 +81,83 @@ pub fn with_variants(key: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_map_to_shared_cache_keys() {
-        assert_eq!(
-            plan("GET", "/schemas/ids/5"),
-            Plan::Read {
-                kv_key: "id/5".into(),
-                immutable: true
-            }
-        );
-        assert_eq!(
-            plan("GET", "/schemas/ids/5/schema"),
-            Plan::Read {
-                kv_key: "id/5#schema".into(),
-                immutable: true
-            }
-        );
-        assert_eq!(
-            plan("GET", "/schemas/ids/5/versions"),
-            Plan::Read {
-                kv_key: "id-usage/5#versions".into(),
-                immutable: false
-            }
-        );
-        assert_eq!(
-            plan("GET", "/subjects/a%2Fb/versions/-1"),
-            Plan::Read {
-                kv_key: "latest/a%2Fb".into(),
-                immutable: false
-            }
-        );
-        assert_eq!(
-            plan("GET", "/subjects/a/versions/3"),
-            Plan::Read {
-                kv_key: "sv/a/3".into(),
-                immutable: true
-            }
-        );
-        assert_eq!(plan("GET", "/subjects/a/versions/x"), Plan::Forward);
-        assert_eq!(
-            plan("GET", "/config/a"),
-            Plan::Read {
-                kv_key: "config/a".into(),
-                immutable: false
-            }
-        );
-        assert_eq!(plan("GET", "/mode"), Plan::Forward);
+    fn read(method: &str, path: &str) -> (String, bool) {
+        match plan(method, path) {
+            Plan::Read(key) => (key.kv_key(), Plan::is_immutable(&key)),
+            other => panic!("{path}: {other:?}"),
+        }
     }
 
     #[test]
-    fn writes_name_the_keys_they_touch() {
+    fn reads_map_to_shared_cache_keys() {
+        assert_eq!(read("GET", "/schemas/ids/5"), ("id/5".into(), true));
         assert_eq!(
-            plan("POST", "/subjects/a/versions"),
-            Plan::Write {
-                touched: vec!["latest/a".into(), "versions/a".into(), "subjects".into()]
-            }
-        );
-        let Plan::Write { touched } = plan("DELETE", "/subjects/a/versions/2") else {
-            panic!("write")
-        };
-        assert!(touched.contains(&"sv/a/2".to_owned()));
-        assert_eq!(
-            plan("PUT", "/config"),
-            Plan::Write {
-                touched: vec!["config".into()]
-            }
+            read("GET", "/schemas/ids/5/schema"),
+            ("id/5#schema".into(), true)
         );
         assert_eq!(
-            plan("POST", "/subjects/a"),
-            Plan::Write { touched: vec![] },
-            "lookups are forwarded, nothing cached"
+            read("GET", "/schemas/ids/5/versions"),
+            ("id-usage/5#versions".into(), false)
         );
         assert_eq!(
-            with_variants("id/1"),
-            ["id/1", "id/1#schema", "id/1#subjects", "id/1#versions"]
+            read("GET", "/subjects/a%2Fb/versions/-1"),
+            ("latest/a%2Fb".into(), false)
+        );
+        assert_eq!(
+            read("GET", "/subjects/a/versions/3"),
+            ("sv/a/3".into(), true)
+        );
+        assert_eq!(plan("GET", "/subjects/a/versions/x"), Plan::Forward);
+        assert_eq!(read("GET", "/config/a"), ("config/a".into(), false));
+        assert_eq!(read("GET", "/mode"), ("mode".into(), false));
+        assert_eq!(read("GET", "/schemas/types"), ("types".into(), false));
+    }
+
+    #[test]
+    fn writes_and_unknown_paths_are_forwarded() {
+        for (method, path) in [
+            ("POST", "/subjects/a/versions"),
+            ("DELETE", "/subjects/a/versions/2"),
+            ("PUT", "/config"),
+            ("POST", "/subjects/a"),
+            ("GET", "/nope"),
+        ] {
+            assert_eq!(plan(method, path), Plan::Forward, "{method} {path}");
+        }
+        assert_eq!(
+            invalidated_kv_keys("latest/a, sv/a/2,bogus key"),
+            [
+                "latest/a",
+                "latest/a#schema",
+                "latest/a#subjects",
+                "latest/a#versions",
+                "sv/a/2",
+                "sv/a/2#schema",
+                "sv/a/2#subjects",
+                "sv/a/2#versions"
+            ]
         );
     }
 
     #[test]
     fn validation_finds_its_schema() {
-        assert_eq!(
-            plan("POST", "/schemas/ids/9/validate"),
-            Plan::Validate {
-                schema_path: "/schemas/ids/9".into(),
-                schema_key: "id/9".into()
-            }
-        );
-        assert_eq!(
-            plan("POST", "/subjects/s/versions/latest/validate"),
-            Plan::Validate {
-                schema_path: "/subjects/s/versions/latest".into(),
-                schema_key: "latest/s".into()
-            }
-        );
+        let Plan::Validate {
+            schema_path,
+            schema_key,
+        } = plan("POST", "/schemas/ids/9/validate")
+        else {
+            panic!("validate")
+        };
+        assert_eq!(schema_path, "/schemas/ids/9");
+        assert_eq!(schema_key.map(|k| k.kv_key()), Some("id/9".into()));
+        let Plan::Validate {
+            schema_path,
+            schema_key,
+        } = plan("POST", "/subjects/s%2Fx/versions/latest/validate")
+        else {
+            panic!("validate")
+        };
+        assert_eq!(schema_path, "/subjects/s%2Fx/versions/latest");
+        assert_eq!(schema_key.map(|k| k.kv_key()), Some("latest/s%2Fx".into()));
     }
 }

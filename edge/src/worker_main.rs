@@ -20,7 +20,9 @@ use worker::{
     Date, Env, Fetch, Headers, Method, Request, RequestInit, Response, Result, event, kv::KvStore,
 };
 
-use crate::plan::{Plan, plan, with_variants};
+use registry_core::routes::{INVALIDATED_HEADER, ReadKey, kv_keys};
+
+use crate::plan::{Plan, invalidated_kv_keys, plan};
 
 const CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 const CACHE_HEADER: &str = "x-registry-cache";
@@ -85,7 +87,11 @@ async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response
     let kv = env.kv("REGISTRY_KV")?;
     match handle(req, &config, &kv).await {
         Ok(r) => Ok(r),
-        Err(e) => error(500, codes::INTERNAL, &format!("edge error: {e}")),
+        Err(e) => {
+            // The detail goes to the Worker's log, never to the client.
+            worker::console_error!("edge error: {e}");
+            error(500, codes::INTERNAL, "Internal error at the edge")
+        }
     }
 }
 
@@ -106,28 +112,32 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
     match plan(&method, &path) {
         Plan::Status => status(kv, config).await,
         Plan::Invalidate => invalidate(&mut req, kv, config).await,
-        Plan::Read { kv_key, immutable } if !has_query => {
+        Plan::Read(key) if !has_query => {
             if config.reads_need_key
                 && let Some(refused) = check_key(&req, config).await?
             {
                 return Ok(refused);
             }
-            read(&req, kv, config, &kv_key, immutable, &path).await
+            read(&req, kv, config, &key, &path).await
         }
         Plan::Validate {
             schema_path,
             schema_key,
-        } => validate(&mut req, kv, config, &schema_path, &schema_key).await,
-        Plan::Write { touched } => {
+        } => validate(&mut req, kv, config, &schema_path, schema_key.as_ref()).await,
+        Plan::Forward if !matches!(req.method(), Method::Get | Method::Head) => {
+            // A write: drop what the origin says it made stale, so this client reads its own
+            // writes here before the signed invalidation arrives.
             let response = forward(&mut req, config, &path, url.query()).await?;
-            if (200..300).contains(&response.status_code()) {
-                for key in &touched {
-                    drop_key(kv, key).await?;
+            if (200..300).contains(&response.status_code())
+                && let Some(stale) = response.headers().get(INVALIDATED_HEADER)?
+            {
+                for key in invalidated_kv_keys(&stale) {
+                    kv.delete(&key).await?;
                 }
             }
             Ok(response)
         }
-        Plan::Read { .. } | Plan::Forward => {
+        Plan::Read(_) | Plan::Forward => {
             let r = forward(&mut req, config, &path, url.query()).await?;
             relay(r, "BYPASS").await
         }
@@ -194,7 +204,7 @@ async fn relay(mut r: Response, cache: &str) -> Result<Response> {
 }
 
 async fn drop_key(kv: &KvStore, key: &str) -> Result<()> {
-    for k in with_variants(key) {
+    for k in kv_keys(key) {
         kv.delete(&k).await?;
     }
     Ok(())
@@ -251,10 +261,11 @@ async fn read(
     req: &Request,
     kv: &KvStore,
     config: &EdgeConfig,
-    kv_key: &str,
-    immutable: bool,
+    key: &ReadKey,
     path: &str,
 ) -> Result<Response> {
+    let (kv_key, immutable) = (key.kv_key(), Plan::is_immutable(key));
+    let kv_key = kv_key.as_str();
     let now = Date::now().as_millis();
     let cached: Option<Entry> = kv.get(kv_key).json().await?;
     let auth = req.headers().get("authorization")?;
@@ -453,24 +464,25 @@ async fn cached_doc(
     kv: &KvStore,
     config: &EdgeConfig,
     path: &str,
-    key: &str,
+    key: Option<&ReadKey>,
 ) -> Result<std::result::Result<SchemaDoc, Response>> {
-    let immutable = key.starts_with("id/") || key.starts_with("sv/");
-    let mut r = if key.is_empty() {
-        origin_get(config, path, req.headers().get("authorization")?, None).await?
-    } else {
-        read(req, kv, config, key, immutable, path).await?
+    let mut r = match key {
+        Some(key) => read(req, kv, config, key, path).await?,
+        None => origin_get(config, path, req.headers().get("authorization")?, None).await?,
     };
     if r.status_code() != 200 {
         return Ok(Err(r));
     }
     match serde_json::from_str(&r.text().await?) {
         Ok(doc) => Ok(Ok(doc)),
-        Err(e) => Ok(Err(error(
-            502,
-            codes::FORWARDING,
-            &format!("unexpected origin answer: {e}"),
-        )?)),
+        Err(e) => {
+            worker::console_error!("unexpected origin answer for {path}: {e}");
+            Ok(Err(error(
+                502,
+                codes::FORWARDING,
+                "The registry origin gave an answer this edge cannot read",
+            )?))
+        }
     }
 }
 
@@ -487,9 +499,11 @@ async fn resolve(
             continue;
         }
         let path = format!("/subjects/{}/versions/{}", urlencode(&r.subject), r.version);
-        let key = registry_core::cache_key::CacheKey::SubjectVersion(r.subject.clone(), r.version)
-            .to_string();
-        let Ok(doc) = cached_doc(req, kv, config, &path, &key).await? else {
+        let key = ReadKey {
+            key: registry_core::cache_key::CacheKey::SubjectVersion(r.subject.clone(), r.version),
+            variant: registry_core::routes::Variant::Body,
+        };
+        let Ok(doc) = cached_doc(req, kv, config, &path, Some(&key)).await? else {
             return Ok(false);
         };
         if !Box::pin(resolve(req, kv, config, &doc.references, out, depth + 1)).await? {
@@ -520,7 +534,7 @@ async fn validate(
     kv: &KvStore,
     config: &EdgeConfig,
     schema_path: &str,
-    schema_key: &str,
+    schema_key: Option<&ReadKey>,
 ) -> Result<Response> {
     if let Some(ct) = req.headers().get("content-type")?
         && !registry_core::api::accepts_content_type(&ct)
@@ -543,24 +557,22 @@ async fn validate(
     if !resolve(req, kv, config, &doc.references, &mut resolved, 0).await? {
         return error(503, codes::FORWARDING, "A referenced schema is unavailable");
     }
-    let ty: SchemaType = doc
+    let schema = match doc
         .schema_type
         .as_deref()
         .unwrap_or("AVRO")
-        .parse()
-        .unwrap_or_default();
-    let schema = match Schema::parse(ty, &doc.schema, &resolved, ParseOptions::default()) {
+        .parse::<SchemaType>()
+        .and_then(|ty| Schema::parse(ty, &doc.schema, &resolved, ParseOptions::default()))
+    {
         Ok(s) => s,
         Err(e) => {
-            return error(
-                500,
-                codes::INTERNAL,
-                &format!("stored schema does not parse: {e}"),
-            );
+            worker::console_error!("schema at {schema_path} does not parse here: {e}");
+            return error(500, codes::INTERNAL, "Internal error at the edge");
         }
     };
     let Some(validator) = compiled(&schema) else {
-        return error(500, codes::INTERNAL, "stored schema does not compile");
+        worker::console_error!("schema at {schema_path} does not compile here");
+        return error(500, codes::INTERNAL, "Internal error at the edge");
     };
     let results = validate_payloads(payload)
         .iter()

@@ -13,11 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use registry_core::invalidation::{self, EventKind, InvalidationBatch, InvalidationEvent};
+use registry_core::invalidation::{self, InvalidationBatch, InvalidationEvent};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Notify, watch};
 
-use crate::store::{EventRecord, Store, now_ms};
+use crate::service::{LogCursor, next_notification};
+use crate::store::{Database, EventRecord, now_ms};
 
 /// Dispatcher settings.
 #[derive(Debug, Clone)]
@@ -37,11 +38,14 @@ struct Backoff {
 }
 
 pub struct Dispatcher {
-    store: Arc<dyn Store>,
+    db: Arc<Database>,
     options: DispatchOptions,
     wake: Arc<Notify>,
     client: reqwest::Client,
     backoff: HashMap<String, Backoff>,
+    /// Each edge's position, with the holes of events committed out of order (see
+    /// [`LogCursor`]); the database keeps what is safe to resume from.
+    cursors: HashMap<String, LogCursor>,
 }
 
 /// A nonce unique per delivery attempt.
@@ -61,8 +65,7 @@ fn nonce(url: &str, first: i64, last: i64) -> String {
 fn to_event(e: &EventRecord) -> InvalidationEvent {
     InvalidationEvent {
         seq: e.seq,
-        kind: serde_json::from_value(serde_json::Value::String(e.kind.clone()))
-            .unwrap_or(EventKind::Register),
+        kind: e.kind,
         subject: e.subject.clone(),
         version: e.version,
         id: e.schema_id,
@@ -71,17 +74,18 @@ fn to_event(e: &EventRecord) -> InvalidationEvent {
 }
 
 impl Dispatcher {
-    pub fn new(store: Arc<dyn Store>, options: DispatchOptions, wake: Arc<Notify>) -> Self {
+    pub fn new(db: Arc<Database>, options: DispatchOptions, wake: Arc<Notify>) -> Self {
         let client = reqwest::Client::builder()
             .timeout(options.request_timeout)
             .build()
             .expect("HTTP client builds");
         Self {
-            store,
+            db,
             options,
             wake,
             client,
             backoff: HashMap::new(),
+            cursors: HashMap::new(),
         }
     }
 
@@ -89,7 +93,7 @@ impl Dispatcher {
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         let mut listener = self.listen().await;
         while !*shutdown.borrow() {
-            let mut lease = match self.store.try_lead_dispatch().await {
+            let mut lease = match self.db.run(|s| s.try_lead_dispatch()).await {
                 Ok(Some(lease)) => lease,
                 Ok(None) => {
                     // Another process dispatches; stand by.
@@ -122,7 +126,7 @@ impl Dispatcher {
 
     /// LISTEN for commits of other processes (PostgreSQL only).
     async fn listen(&self) -> Option<sqlx::postgres::PgListener> {
-        let pool = self.store.pg_pool()?;
+        let pool = self.db.pg_pool()?;
         let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await.ok()?;
         listener.listen("registry_events").await.ok()?;
         Some(listener)
@@ -130,7 +134,7 @@ impl Dispatcher {
 
     /// Delivers what is pending to every edge that is not backing off.
     pub async fn round(&mut self) {
-        let edges = match self.store.edges().await {
+        let edges = match self.db.run(|s| s.edges()).await {
             Ok(e) => e,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot list edges");
@@ -155,8 +159,8 @@ impl Dispatcher {
                     tracing::warn!(edge = %edge.url, %error, retry_in_ms = delay.as_millis() as u64, "invalidation delivery failed");
                     metrics::counter!("registry_invalidation_failures_total", "edge" => edge.url.clone()).increment(1);
                     let _ = self
-                        .store
-                        .record_delivery(&edge.url, None, Some(&error), now_ms())
+                        .db
+                        .run(|s| s.record_delivery(&edge.url, None, Some(&error), now_ms()))
                         .await;
                 }
             }
@@ -164,69 +168,82 @@ impl Dispatcher {
     }
 
     /// Sends batches until the edge is caught up.
-    async fn deliver(&self, url: &str, mut cursor: i64) -> Result<(), String> {
+    async fn deliver(&mut self, url: &str, persisted: i64) -> Result<(), String> {
+        let mut cursor = match self.cursors.remove(url) {
+            // Another process may have moved the edge on while this one stood by.
+            Some(c) if c.safe() >= persisted => c,
+            _ => LogCursor::new(persisted),
+        };
+        let outcome = self.deliver_from(url, &mut cursor).await;
+        self.cursors.insert(url.to_owned(), cursor);
+        outcome
+    }
+
+    async fn deliver_from(&self, url: &str, cursor: &mut LogCursor) -> Result<(), String> {
         loop {
+            let after = cursor.read_after();
             let events = self
-                .store
-                .events(cursor, None, self.options.batch_size)
+                .db
+                .run(|s| s.events(after, None, self.options.batch_size))
                 .await
                 .map_err(|e| e.to_string())?;
-            let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            let fresh: Vec<&EventRecord> = events.iter().filter(|e| cursor.is_new(e.seq)).collect();
+            if !fresh.is_empty() {
+                self.send(url, &fresh).await?;
+            }
+            let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+            cursor.advance(&seqs, Instant::now());
+            let safe = cursor.safe();
+            self.db
+                .run(|s| s.record_delivery(url, Some(safe), None, now_ms()))
+                .await
+                .map_err(|e| e.to_string())?;
+            if events.len() < usize::try_from(self.options.batch_size).unwrap_or(usize::MAX) {
                 return Ok(());
-            };
-            let batch = InvalidationBatch {
-                nonce: nonce(url, first.seq, last.seq),
-                events: events.iter().map(to_event).collect(),
-            };
-            let body = serde_json::to_vec(&batch).expect("batch serialises");
-            let timestamp = now_ms() / 1000;
-            let signature = invalidation::sign(&self.options.secret, timestamp, &body);
-            let response = self
-                .client
-                .post(format!(
-                    "{}/_registry/invalidate",
-                    url.trim_end_matches('/')
-                ))
-                .header("content-type", "application/json")
-                .header(invalidation::TIMESTAMP_HEADER, timestamp.to_string())
-                .header(invalidation::SIGNATURE_HEADER, signature)
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| format!("request failed: {e}"))?;
-            let status = response.status();
-            if !status.is_success() {
-                let text = response.text().await.unwrap_or_default();
-                return Err(format!(
-                    "edge answered {status}: {}",
-                    text.chars().take(200).collect::<String>()
-                ));
             }
-            cursor = last.seq;
-            self.store
-                .record_delivery(url, Some(cursor), None, now_ms())
-                .await
-                .map_err(|e| e.to_string())?;
-            if let Ok(Some(written)) = self.store.event_time_ms(last.seq).await {
-                let seconds = (now_ms() - written).max(0) as f64 / 1000.0;
-                metrics::histogram!("registry_invalidation_delivery_seconds", "edge" => url.to_owned()).record(seconds);
-            }
-            metrics::counter!("registry_invalidation_events_delivered_total", "edge" => url.to_owned())
-                .increment(events.len() as u64);
-            tracing::debug!(edge = %url, cursor, events = events.len(), "invalidations delivered");
         }
     }
-}
 
-async fn next_notification(listener: &mut Option<sqlx::postgres::PgListener>) {
-    match listener {
-        Some(l) => {
-            if l.recv().await.is_err() {
-                // Lost the connection: fall back to polling.
-                *listener = None;
-            }
+    /// One signed batch to one edge.
+    async fn send(&self, url: &str, events: &[&EventRecord]) -> Result<(), String> {
+        let (first, last) = (events[0].seq, events[events.len() - 1].seq);
+        let batch = InvalidationBatch {
+            nonce: nonce(url, first, last),
+            events: events.iter().map(|e| to_event(e)).collect(),
+        };
+        let body = serde_json::to_vec(&batch).expect("batch serialises");
+        let timestamp = now_ms() / 1000;
+        let signature = invalidation::sign(&self.options.secret, timestamp, &body);
+        let response = self
+            .client
+            .post(format!(
+                "{}/_registry/invalidate",
+                url.trim_end_matches('/')
+            ))
+            .header("content-type", "application/json")
+            .header(invalidation::TIMESTAMP_HEADER, timestamp.to_string())
+            .header(invalidation::SIGNATURE_HEADER, signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("request failed: {e}"))?;
+        let status = response.status();
+        if !status.is_success() {
+            let text = response.text().await.unwrap_or_default();
+            return Err(format!(
+                "edge answered {status}: {}",
+                text.chars().take(200).collect::<String>()
+            ));
         }
-        None => std::future::pending().await,
+        if let Ok(Some(written)) = self.db.run(|s| s.event_time_ms(last)).await {
+            let seconds = (now_ms() - written).max(0) as f64 / 1000.0;
+            metrics::histogram!("registry_invalidation_delivery_seconds", "edge" => url.to_owned())
+                .record(seconds);
+        }
+        metrics::counter!("registry_invalidation_events_delivered_total", "edge" => url.to_owned())
+            .increment(events.len() as u64);
+        tracing::debug!(edge = %url, last, events = events.len(), "invalidations delivered");
+        Ok(())
     }
 }
 

@@ -12,16 +12,12 @@ use std::time::{Duration, Instant};
 
 use registry_core::cache_key::CacheKey;
 
-use crate::http::{make_schema_body, version_body};
-use crate::registry::Registry;
-use crate::store::{StoreError, now_ms};
+use crate::service::{Registry, ServiceError};
 
 /// How many read counters the database keeps.
 const KEPT_COUNTERS: i64 = 10_000;
 /// How many of the most recent events say which subjects are active.
 const RECENT_EVENTS: i64 = 10_000;
-/// Versions indexed per transaction while catching up.
-const INDEX_BATCH: i64 = 500;
 
 /// What warming may load, and for how long.
 #[derive(Debug, Clone)]
@@ -46,16 +42,14 @@ pub struct WarmReport {
 
 /// Loads the most read schemas and the recently changed subjects' latest versions into the
 /// cache (those not there already).
-pub async fn warm(registry: &Registry, options: &WarmOptions) -> Result<WarmReport, StoreError> {
+pub async fn warm(registry: &Registry, options: &WarmOptions) -> Result<WarmReport, ServiceError> {
     let started = Instant::now();
     let mut report = WarmReport::default();
     let within = |report: &WarmReport| {
         started.elapsed() < options.time_budget && report.bytes < options.byte_budget
     };
-    let ids = registry
-        .store
-        .most_read(i64::try_from(options.schemas).unwrap_or(i64::MAX))
-        .await?;
+    let limit = i64::try_from(options.schemas).unwrap_or(i64::MAX);
+    let ids = registry.db.run(|s| s.most_read(limit)).await?;
     for id in ids {
         if !within(&report) {
             report.cut_short = true;
@@ -63,19 +57,18 @@ pub async fn warm(registry: &Registry, options: &WarmOptions) -> Result<WarmRepo
         }
         // A schema deleted since it was counted is skipped.
         if let Ok(bytes) = registry
-            .warm(CacheKey::SchemaById(id), || make_schema_body(registry, id))
+            .cache
+            .warm(CacheKey::SchemaById(id), || registry.make_schema_body(id))
             .await
         {
             report.bytes += bytes;
             report.schemas += usize::from(bytes > 0);
         }
     }
+    let limit = i64::try_from(options.subjects).unwrap_or(i64::MAX);
     let subjects = registry
-        .store
-        .recent_subjects(
-            RECENT_EVENTS,
-            i64::try_from(options.subjects).unwrap_or(i64::MAX),
-        )
+        .db
+        .run(|s| s.recent_subjects(RECENT_EVENTS, limit))
         .await?;
     for subject in subjects {
         if !within(&report) {
@@ -83,8 +76,9 @@ pub async fn warm(registry: &Registry, options: &WarmOptions) -> Result<WarmRepo
             break;
         }
         if let Ok(bytes) = registry
+            .cache
             .warm(CacheKey::Latest(subject.clone()), || {
-                version_body(registry, &subject, None)
+                registry.make_version_body(&subject, None)
             })
             .await
         {
@@ -98,31 +92,16 @@ pub async fn warm(registry: &Registry, options: &WarmOptions) -> Result<WarmRepo
 }
 
 /// Writes the reads counted since the last flush to the database.
-pub async fn flush_reads(registry: &Registry) -> Result<usize, StoreError> {
+pub async fn flush_reads(registry: &Registry) -> Result<usize, ServiceError> {
     let mut counts = registry.take_reads();
     counts.truncate(usize::try_from(KEPT_COUNTERS).unwrap_or(usize::MAX));
     if !counts.is_empty() {
-        registry.store.add_reads(&counts, KEPT_COUNTERS).await?;
+        registry
+            .db
+            .run(|s| s.add_reads(&counts, KEPT_COUNTERS))
+            .await?;
     }
     Ok(counts.len())
-}
-
-/// Indexes every version that has no search document yet; how many it indexed.
-pub async fn index_all(registry: &Registry) -> Result<usize, StoreError> {
-    let mut total = 0;
-    loop {
-        let n = registry.store.index_missing(INDEX_BATCH).await?;
-        total += n;
-        if n == 0 {
-            return Ok(total);
-        }
-    }
-}
-
-/// Deletes events older than `retention` (that every edge has); how many went.
-pub async fn prune(registry: &Registry, retention: Duration) -> Result<u64, StoreError> {
-    let cutoff = now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
-    registry.store.prune_events(cutoff).await
 }
 
 /// The upkeep settings.
@@ -143,7 +122,7 @@ pub async fn run(
     options: UpkeepOptions,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
-    match index_all(&registry).await {
+    match registry.index_missing().await {
         Ok(0) => {}
         Ok(n) => tracing::info!(versions = n, "search index caught up"),
         Err(e) => tracing::warn!(error = %e, "search indexing failed; retried at the next start"),
@@ -171,7 +150,7 @@ pub async fn run(
 
 async fn round(registry: &Registry, options: &UpkeepOptions, periodic: bool) {
     if let Some(retention) = options.retention.filter(|_| periodic) {
-        match prune(registry, retention).await {
+        match registry.prune_events(retention).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(events = n, "events past retention pruned"),
             Err(e) => tracing::warn!(error = %e, "event pruning failed"),

@@ -192,6 +192,45 @@ fn validate_reports_each_error_with_its_path() {
 }
 
 #[test]
+fn validate_binary_avro_datums() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = write(&dir, "r.avsc", V2_DEFAULT);
+    let codec = registry_core::avro::binary::AvroCodec::new(V2_DEFAULT, None).unwrap();
+    let datum = codec
+        .encode(&serde_json::json!({"a": 7, "b": "seven"}))
+        .unwrap();
+    let put = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let good = put("good.bin", &datum);
+    let truncated = put("short.bin", &datum[..datum.len() - 2]);
+    let trailing = put("long.bin", &[datum.as_slice(), &[1, 2]].concat());
+    let framed = put("framed.bin", &[&[0, 0, 0, 0, 9][..], &datum].concat());
+    let schema = schema.to_str().unwrap();
+    let validate = |extra: &[&str], file: &str| {
+        let mut args = vec!["validate", "--type", "avro", "--schema", schema, "--binary"];
+        args.extend_from_slice(extra);
+        args.push(file);
+        run(&args)
+    };
+    assert_eq!(validate(&[], &good).status.code(), Some(0));
+    assert_eq!(validate(&["--framed"], &framed).status.code(), Some(0));
+    for bad in [&truncated, &trailing] {
+        let out = validate(&[], bad);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains(bad.as_str()));
+    }
+    let out = validate(&["--framed"], &good);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unframed datum is refused with --framed"
+    );
+}
+
+#[test]
 fn fingerprint_is_stable_across_formatting() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(&dir, "a.avsc", V1);

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, TestServer, assert_error, call};
+use common::{Backend, TestServer, assert_error, call, exec};
 use registry_core::cache_key::CacheKey;
 use registry_origin::upkeep;
 use serde_json::{Value, json};
@@ -26,21 +26,6 @@ const INVOICE: &str = r#"{"title":"Invoice","type":"object","description":"A bil
  "properties":{"totalAmount":{"type":"number"},"currency":{"type":"string"}}}"#;
 const STOCK: &str = r#"{"type":"record","name":"StockLevel","fields":[{"name":"sku","type":"string"},
  {"name":"quantity","type":"int"}]}"#;
-
-/// Runs SQL on the server's database directly (what only an operator or time could do).
-async fn exec(server: &TestServer, sql: &str) {
-    if server.database_url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(&server.database_url)
-            .await
-            .expect("connect");
-        sqlx::query(sql).execute(&mut c).await.expect(sql);
-    } else {
-        let mut c = sqlx::SqliteConnection::connect(&server.database_url)
-            .await
-            .expect("connect");
-        sqlx::query(sql).execute(&mut c).await.expect(sql);
-    }
-}
 
 fn hits(page: &Value) -> Vec<(String, i64)> {
     page["results"]
@@ -177,8 +162,8 @@ async fn versions_stored_before_the_index_are_indexed_at_start(backend: Backend)
     s.register("inventory.stock", "AVRO", STOCK).await;
     exec(&s, "DELETE FROM search_docs").await;
     assert!(hits(&search(&s, "q=sku").await).is_empty());
-    assert_eq!(upkeep::index_all(&s.registry).await.expect("index"), 2);
-    assert_eq!(upkeep::index_all(&s.registry).await.expect("index"), 0);
+    assert_eq!(s.registry.index_missing().await.expect("index"), 2);
+    assert_eq!(s.registry.index_missing().await.expect("index"), 0);
     assert_eq!(
         hits(&search(&s, "q=sku").await),
         [("inventory.stock".into(), 1)]
@@ -252,13 +237,18 @@ async fn as_key(
 
 async fn audit_timeline_names_who_did_what(backend: Backend) {
     let s = TestServer::start_with(backend, |c| c.auth = true).await;
-    let store = s.registry.store.as_ref();
-    let admin = registry_origin::auth::create_key(store, "admin".parse().unwrap(), "ops", "cli")
+    let admin = s
+        .registry
+        .create_key("admin".parse().unwrap(), "ops", "cli")
         .await
-        .expect("key");
-    let writer = registry_origin::auth::create_key(store, "write".parse().unwrap(), "ci", "cli")
+        .expect("key")
+        .value;
+    let writer = s
+        .registry
+        .create_key("write".parse().unwrap(), "ci", "cli")
         .await
-        .expect("key");
+        .expect("key")
+        .value;
     let (a, w) = (admin.key.as_str(), writer.key.as_str());
     let register = json!({"schema": STOCK});
     assert_eq!(
@@ -423,35 +413,37 @@ async fn retention_prunes_old_events_edges_have(backend: Backend) {
     let seqs = |events: Vec<registry_origin::store::EventRecord>| {
         events.iter().map(|e| e.seq).collect::<Vec<_>>()
     };
-    let all = seqs(s.registry.store.events(0, None, 100).await.unwrap());
+    let all = seqs(s.registry.events(0, None, 100).await.unwrap());
     assert_eq!(all.len(), 4);
     // An edge that has only received the first event holds the rest back.
     s.registry
-        .store
         .add_edge("http://127.0.0.1:9/edge")
         .await
         .unwrap();
     exec(&s, &format!("UPDATE edges SET cursor = {}", all[0])).await;
     let retention = Duration::from_hours(24 * 90);
-    assert_eq!(upkeep::prune(&s.registry, retention).await.unwrap(), 1);
+    assert_eq!(s.registry.prune_events(retention).await.unwrap(), 1);
     assert_eq!(
-        seqs(s.registry.store.events(0, None, 100).await.unwrap()),
+        seqs(s.registry.events(0, None, 100).await.unwrap()),
         all[1..]
     );
     // Once it has everything, all old events go but the newest (the log's position).
     exec(&s, &format!("UPDATE edges SET cursor = {}", all[3])).await;
-    assert_eq!(upkeep::prune(&s.registry, retention).await.unwrap(), 2);
+    assert_eq!(s.registry.prune_events(retention).await.unwrap(), 2);
     assert_eq!(
-        seqs(s.registry.store.events(0, None, 100).await.unwrap()),
+        seqs(s.registry.events(0, None, 100).await.unwrap()),
         [all[3]]
     );
-    assert_eq!(s.registry.store.max_event_seq().await.unwrap(), all[3]);
+    assert_eq!(
+        s.registry.db.run(|d| d.max_event_seq()).await.unwrap(),
+        all[3]
+    );
     // Recent events are kept whatever the edges have (the old one is no longer the newest).
     s.register("e", "AVRO", STOCK).await;
     exec(&s, "UPDATE edges SET cursor = 1000000").await;
-    assert_eq!(upkeep::prune(&s.registry, retention).await.unwrap(), 1);
+    assert_eq!(s.registry.prune_events(retention).await.unwrap(), 1);
     assert_eq!(
-        s.registry.store.events(0, None, 100).await.unwrap()[0]
+        s.registry.events(0, None, 100).await.unwrap()[0]
             .subject
             .as_deref(),
         Some("e")
@@ -475,7 +467,7 @@ async fn warming_loads_the_most_read_schemas_and_recent_subjects(backend: Backen
     assert_eq!(upkeep::flush_reads(&s.registry).await.unwrap(), 2);
     assert_eq!(upkeep::flush_reads(&s.registry).await.unwrap(), 0);
     assert_eq!(
-        s.registry.store.most_read(10).await.unwrap(),
+        s.registry.db.run(|d| d.most_read(10)).await.unwrap(),
         [ids[2], ids[0]]
     );
     // Counts add up across flushes.
@@ -483,14 +475,17 @@ async fn warming_loads_the_most_read_schemas_and_recent_subjects(backend: Backen
         s.get(&format!("/schemas/ids/{}", ids[0])).await;
     }
     upkeep::flush_reads(&s.registry).await.unwrap();
-    assert_eq!(s.registry.store.most_read(1).await.unwrap(), [ids[0]]);
+    assert_eq!(
+        s.registry.db.run(|d| d.most_read(1)).await.unwrap(),
+        [ids[0]]
+    );
 
     // A new origin on the same database starts cold, and warming fills it.
     let fresh = registry_origin::server::registry(
-        s.registry.store.clone(),
+        s.registry.db.clone(),
         &registry_origin::server::ServerConfig::for_tests(&s.database_url),
     );
-    assert!(!fresh.is_cached(&CacheKey::SchemaById(ids[0])));
+    assert!(!fresh.cache.contains(&CacheKey::SchemaById(ids[0])));
     let options = upkeep::WarmOptions {
         schemas: 10,
         subjects: 2,
@@ -501,19 +496,19 @@ async fn warming_loads_the_most_read_schemas_and_recent_subjects(backend: Backen
     assert_eq!((report.schemas, report.subjects), (2, 2), "{report:?}");
     assert!(!report.cut_short);
     assert!(report.bytes > 0);
-    assert!(fresh.is_cached(&CacheKey::SchemaById(ids[0])));
-    assert!(fresh.is_cached(&CacheKey::SchemaById(ids[2])));
-    assert!(!fresh.is_cached(&CacheKey::SchemaById(ids[1])));
+    assert!(fresh.cache.contains(&CacheKey::SchemaById(ids[0])));
+    assert!(fresh.cache.contains(&CacheKey::SchemaById(ids[2])));
+    assert!(!fresh.cache.contains(&CacheKey::SchemaById(ids[1])));
     // The two most recently changed subjects get their latest version.
-    assert!(fresh.is_cached(&CacheKey::Latest("s4".into())));
-    assert!(fresh.is_cached(&CacheKey::Latest("s3".into())));
-    assert!(!fresh.is_cached(&CacheKey::Latest("s1".into())));
+    assert!(fresh.cache.contains(&CacheKey::Latest("s4".into())));
+    assert!(fresh.cache.contains(&CacheKey::Latest("s3".into())));
+    assert!(!fresh.cache.contains(&CacheKey::Latest("s1".into())));
     // What is cached already is not loaded again.
     assert_eq!(upkeep::warm(&fresh, &options).await.unwrap().bytes, 0);
 
     // The budgets bound it.
     let cold = registry_origin::server::registry(
-        s.registry.store.clone(),
+        s.registry.db.clone(),
         &registry_origin::server::ServerConfig::for_tests(&s.database_url),
     );
     let tight = upkeep::WarmOptions {

@@ -172,10 +172,23 @@ async fn the_registry_rides_out_a_database_outage() {
         assert!(code == 50001 || code == 50002, "{got:?}");
         assert!(started.elapsed() < Duration::from_secs(5), "failed fast");
     }
-    let refused = s
-        .post("/subjects/during-outage/versions", &json!({"schema": V1}))
-        .await;
-    assert_eq!(refused.0, 503, "{refused:?}");
+    // A registration during the outage: 503 with Retry-After, never a 422 or a 500.
+    let r = s
+        .client
+        .post(s.at("/subjects/during-outage/versions"))
+        .header("content-type", "application/json")
+        .body(json!({"schema": V1}).to_string())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(
+        r.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    let refused = common::read(r).await;
+    let code = refused.1["error_code"].as_u64().unwrap();
+    assert!(code == 50001 || code == 50002, "{refused:?}");
     let refused = s
         .post("/subjects/kept-value/versions", &json!({"schema": V2}))
         .await;

@@ -71,13 +71,43 @@ impl AvroCodec {
 
     /// Decodes `bytes` written with the writer schema, resolved to the reader schema if there is one.
     pub fn decode(&self, mut bytes: &[u8]) -> Result<Json, CodecError> {
-        let reader = apache_avro::reader::datum::GenericDatumReader::builder(&self.writer)
+        self.read(&mut bytes).and_then(to_json)
+    }
+
+    /// One value, checked against the schema it was read with: `apache-avro` reads a string
+    /// cut short as a null rather than failing, so what it returns is not trusted as is.
+    fn read(&self, bytes: &mut &[u8]) -> Result<Value, CodecError> {
+        let value = self
+            .datum_reader()?
+            .read_value(bytes)
+            .map_err(|e| CodecError::Decode(e.to_string()))?;
+        if !value.validate(self.reader.as_ref().unwrap_or(&self.writer)) {
+            return Err(CodecError::Decode(
+                "the data ends before the datum does or does not match the schema".into(),
+            ));
+        }
+        Ok(value)
+    }
+
+    fn datum_reader(
+        &self,
+    ) -> Result<apache_avro::reader::datum::GenericDatumReader<'_>, CodecError> {
+        apache_avro::reader::datum::GenericDatumReader::builder(&self.writer)
             .maybe_reader_schema(self.reader.as_ref())
             .build()
-            .map_err(|e| CodecError::Decode(e.to_string()))?;
-        let value = reader
-            .read_value(&mut bytes)
-            .map_err(|e| CodecError::Decode(e.to_string()))?;
+            .map_err(|e| CodecError::Decode(e.to_string()))
+    }
+
+    /// [`Self::decode`] of exactly one datum: bytes left after it are an error.
+    pub fn decode_exact(&self, bytes: &[u8]) -> Result<Json, CodecError> {
+        let mut rest = bytes;
+        let value = self.read(&mut rest)?;
+        if !rest.is_empty() {
+            return Err(CodecError::Decode(format!(
+                "{} bytes left after the datum",
+                rest.len()
+            )));
+        }
         to_json(value)
     }
 }
@@ -110,4 +140,28 @@ fn to_json(value: Value) -> Result<Json, CodecError> {
         other => other,
     };
     Json::try_from(value).map_err(|e| CodecError::Decode(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_cut_short_is_refused_not_read_as_null() {
+        let schema = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}"#;
+        let codec = AvroCodec::new(schema, None).unwrap();
+        let datum = codec
+            .encode(&serde_json::json!({"a": 7, "b": "seven"}))
+            .unwrap();
+        assert_eq!(
+            codec.decode_exact(&datum).unwrap(),
+            serde_json::json!({"a": 7, "b": "seven"})
+        );
+        assert!(codec.decode(&datum[..datum.len() - 2]).is_err());
+        assert!(
+            codec
+                .decode_exact(&[datum.as_slice(), &[0]].concat())
+                .is_err()
+        );
+    }
 }

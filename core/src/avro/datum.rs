@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::model::{AvroSchema, NamedKind, Node, Primitive};
-use crate::validate::ValidationIssue;
+use crate::issue::ValidationIssue;
 
 /// Collects every problem of `datum` against the schema's root.
 pub fn validate(schema: &AvroSchema, datum: &Value) -> Vec<ValidationIssue> {

@@ -96,7 +96,7 @@ fn run_case(case: &Value) -> Result<(), String> {
         let mut got: Vec<(String, String)> = report
             .incompatibilities
             .iter()
-            .map(|i| (i.kind.clone(), i.location.clone()))
+            .map(|i| (i.kind.as_str().to_owned(), i.location.clone()))
             .collect();
         want.sort();
         got.sort();

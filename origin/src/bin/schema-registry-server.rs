@@ -32,15 +32,15 @@ async fn main() -> std::process::ExitCode {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
-    let store = match server::open_store(&config).await {
-        Ok(store) => store,
+    let db = match server::open_store(&config).await {
+        Ok(db) => db,
         Err(e) => {
             tracing::error!(error = %e, url = %redact(&config.database_url), "cannot open the database");
             return std::process::ExitCode::from(2);
         }
     };
-    let backend = store.backend();
-    let registry = server::registry(store, &config);
+    let backend = db.backend();
+    let registry = server::registry(db, &config);
     let (stop_dispatch, dispatch_stopped) = tokio::sync::watch::channel(false);
     let dispatcher = match server::start_dispatcher(&registry, &config, dispatch_stopped).await {
         Ok(d) => d,
@@ -49,6 +49,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let follower = server::start_log_follower(&registry, &config, stop_dispatch.subscribe());
     let upkeep = tokio::spawn(registry_origin::upkeep::run(
         registry.clone(),
         server::upkeep_options(&config),
@@ -69,6 +70,7 @@ async fn main() -> std::process::ExitCode {
         let _ = d.await;
     }
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), upkeep).await;
+    let _ = follower.await;
     match served {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use super::KeysArgs;
 use super::KeysCommand;
-use crate::auth;
 use crate::server::open_database;
-use crate::store::now_ms;
+use crate::service::{Registry, RegistryOptions};
 
 /// Who the audit timeline names for keys managed from the command line.
 const CLI_ACTOR: &str = "cli";
@@ -33,14 +32,17 @@ pub fn run(args: &KeysArgs) -> u8 {
 }
 
 async fn run_async(args: &KeysArgs) -> Result<u8, String> {
-    let store = open_database(&args.database_url, 1, Duration::from_secs(10))
+    let db = open_database(&args.database_url, 1, Duration::from_secs(10))
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
+    let registry = Registry::new(db, RegistryOptions::default());
     match &args.command {
         KeysCommand::Create { role, name, json } => {
-            let key = auth::create_key(store.as_ref(), *role, name, CLI_ACTOR)
+            let key = registry
+                .create_key(*role, name, CLI_ACTOR)
                 .await
-                .map_err(|e| format!("cannot create the key: {e:?}"))?;
+                .map_err(|e| format!("cannot create the key: {e}"))?
+                .value;
             if *json {
                 println!(
                     "{}",
@@ -56,7 +58,7 @@ async fn run_async(args: &KeysArgs) -> Result<u8, String> {
             Ok(0)
         }
         KeysCommand::List => {
-            let keys = store.api_keys().await.map_err(|e| e.to_string())?;
+            let keys = registry.keys().await.map_err(|e| e.to_string())?;
             for k in keys {
                 let state = if k.revoked_ms.is_some() {
                     "revoked"
@@ -67,18 +69,16 @@ async fn run_async(args: &KeysArgs) -> Result<u8, String> {
             }
             Ok(0)
         }
-        KeysCommand::Revoke { id } => {
-            if store
-                .revoke_api_key(id, now_ms(), CLI_ACTOR)
-                .await
-                .map_err(|e| e.to_string())?
-            {
+        KeysCommand::Revoke { id } => match registry.revoke_key(id, CLI_ACTOR).await {
+            Ok(_) => {
                 println!("revoked {id}");
                 Ok(0)
-            } else {
+            }
+            Err(crate::service::ServiceError::NotFound(_)) => {
                 eprintln!("no live key {id}");
                 Ok(1)
             }
-        }
+            Err(e) => Err(e.to_string()),
+        },
     }
 }

@@ -64,7 +64,7 @@ pub enum KeysCommand {
     Create {
         /// read, write or admin.
         #[arg(long)]
-        role: crate::auth::Role,
+        role: crate::service::Role,
         /// A name to recognise the key by.
         #[arg(long, default_value = "")]
         name: String,
@@ -119,6 +119,13 @@ pub struct ValidateArgs {
     /// Files holding one JSON document each (or JSON Lines: one datum per line).
     #[arg(required = true)]
     pub data: Vec<PathBuf>,
+    /// Each file is one datum in Avro's binary encoding (AVRO only).
+    #[arg(long)]
+    pub binary: bool,
+    /// The binary datum is framed as Kafka serializers write it: a zero magic byte and a 4-byte
+    /// schema id first.
+    #[arg(long, requires = "binary")]
+    pub framed: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use registry_core::{ParseOptions, Schema, SchemaType, Validator, compat};
+use registry_core::avro::binary::AvroCodec;
+use registry_core::{ParseOptions, Schema, SchemaType, ValidationIssue, Validator, compat};
 use serde_json::{Value, json};
 
 use super::{CompatArgs, FingerprintArgs, ValidateArgs};
@@ -86,6 +87,76 @@ fn data_items(text: &str) -> Result<Vec<Value>, String> {
     }
 }
 
+/// What validation found in one datum, named after its file (and line).
+struct Checked {
+    name: String,
+    issues: Vec<ValidationIssue>,
+}
+
+/// Binary data: each file one datum, valid when it decodes exactly with the schema.
+fn check_binary(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8> {
+    if schema.schema_type != SchemaType::Avro {
+        eprintln!("error: --binary takes an AVRO schema");
+        return Err(BAD_INPUT);
+    }
+    let codec = AvroCodec::new(&schema.text, None).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })?;
+    let mut out = Vec::new();
+    for path in &args.data {
+        let bytes = std::fs::read(path).map_err(|e| {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            BAD_INPUT
+        })?;
+        let datum = match (args.framed, bytes.as_slice()) {
+            (true, [0, _, _, _, _, rest @ ..]) => Ok(rest),
+            (true, _) => Err("not framed: no zero magic byte and schema id".to_owned()),
+            (false, all) => Ok(all),
+        };
+        let issues = match datum.and_then(|d| codec.decode_exact(d).map_err(|e| e.to_string())) {
+            Ok(_) => Vec::new(),
+            Err(message) => vec![ValidationIssue {
+                instance_path: String::new(),
+                schema_path: String::new(),
+                message,
+            }],
+        };
+        out.push(Checked {
+            name: path.display().to_string(),
+            issues,
+        });
+    }
+    Ok(out)
+}
+
+/// JSON data: a document per file, or JSON Lines.
+fn check_json(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8> {
+    let validator = Validator::compile(schema).map_err(|e| {
+        eprintln!("error: {e}");
+        BAD_INPUT
+    })?;
+    let mut out = Vec::new();
+    for path in &args.data {
+        let items = data_items(&read(path)?).map_err(|e| {
+            eprintln!("error: {} is not JSON: {e}", path.display());
+            BAD_INPUT
+        })?;
+        for (i, item) in items.iter().enumerate() {
+            let name = if items.len() > 1 {
+                format!("{}:{}", path.display(), i + 1)
+            } else {
+                path.display().to_string()
+            };
+            out.push(Checked {
+                name,
+                issues: validator.validate(item),
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub fn validate(args: &ValidateArgs) -> u8 {
     let run = || -> Result<u8, u8> {
         let schema = load_schema(
@@ -93,40 +164,29 @@ pub fn validate(args: &ValidateArgs) -> u8 {
             &args.schema,
             ParseOptions::default(),
         )?;
-        let validator = Validator::compile(&schema).map_err(|e| {
-            eprintln!("error: {e}");
-            BAD_INPUT
-        })?;
-        let mut results = Vec::new();
-        let mut all_valid = true;
-        for path in &args.data {
-            let items = data_items(&read(path)?).map_err(|e| {
-                eprintln!("error: {} is not JSON: {e}", path.display());
-                BAD_INPUT
-            })?;
-            for (i, item) in items.iter().enumerate() {
-                let issues = validator.validate(item);
-                all_valid &= issues.is_empty();
-                let name = if items.len() > 1 {
-                    format!("{}:{}", path.display(), i + 1)
-                } else {
-                    path.display().to_string()
-                };
-                if !args.json {
-                    for issue in &issues {
-                        let at = if issue.instance_path.is_empty() {
-                            "/"
-                        } else {
-                            issue.instance_path.as_str()
-                        };
-                        println!("{name}: {at}: {}", issue.message);
-                    }
-                }
-                results.push(json!({"file": name, "valid": issues.is_empty(), "errors": issues}));
-            }
-        }
+        let checked = if args.binary {
+            check_binary(args, &schema)?
+        } else {
+            check_json(args, &schema)?
+        };
+        let all_valid = checked.iter().all(|c| c.issues.is_empty());
         if args.json {
+            let results: Vec<Value> = checked
+                .iter()
+                .map(|c| json!({"file": c.name, "valid": c.issues.is_empty(), "errors": c.issues}))
+                .collect();
             print_json(&json!({"valid": all_valid, "results": results}));
+        } else {
+            for c in &checked {
+                for issue in &c.issues {
+                    let at = if issue.instance_path.is_empty() {
+                        "/"
+                    } else {
+                        issue.instance_path.as_str()
+                    };
+                    println!("{}: {at}: {}", c.name, issue.message);
+                }
+            }
         }
         Ok(if all_valid { OK } else { NEGATIVE })
     };

@@ -2,14 +2,12 @@
 //! npm package's browser build (`origin/ui/pkg`, refreshed by `scripts/build-console.sh`) for
 //! validating payloads in the browser. The files need no key; the API calls they make do.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use registry_core::api::codes;
 
-use super::{ApiError, AppState};
+use super::ApiError;
+use crate::service::ServiceError;
 
 /// (path under /ui/, content type, bytes).
 const FILES: &[(&str, &str, &[u8])] = &[
@@ -55,19 +53,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ui", get(|| async { Redirect::permanent("/ui/") }))
-        .route("/ui/", get(|| async { file("index.html") }))
-        .route(
-            "/ui/{*path}",
-            get(|Path(path): Path<String>| async move { file(&path) }),
-        )
+pub async fn redirect() -> Redirect {
+    Redirect::permanent("/ui/")
+}
+
+pub async fn page() -> Response {
+    file("index.html")
+}
+
+pub async fn asset(Path(path): Path<String>) -> Response {
+    file(&path)
 }
 
 fn file(path: &str) -> Response {
     let Some((_, content_type, bytes)) = FILES.iter().find(|(p, _, _)| *p == path) else {
-        return ApiError::NotFound(codes::NOT_FOUND, format!("No console file {path}"))
+        return ApiError::from(ServiceError::NotFound(format!("No console file {path}")))
             .into_response();
     };
     // The page and script revalidate (they change with the server); the package is large

@@ -1,12 +1,15 @@
-//! The one error type of the HTTP API and its mapping to a response, in one place: the Confluent
-//! body `{"error_code": N, "message": "..."}` with the status each variant documents.
-//! Database errors are logged and answered with a generic message, never their text.
+//! The one place errors become responses: the Confluent body `{"error_code": N, "message":
+//! "..."}` with the status each case documents. [`ApiError`] adds to the service's errors the
+//! ones only HTTP has (unreadable requests, credentials, rate limits); internal and database
+//! details are logged here and answered with a generic message.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use registry_core::api::{ErrorBody, codes};
+use registry_core::limits::LimitError;
 
-use crate::store::{DeleteError, RegisterError, StoreError};
+use crate::service::ServiceError;
+use crate::store::Setting;
 
 #[derive(Debug, Clone)]
 pub enum ApiError {
@@ -16,97 +19,244 @@ pub enum ApiError {
     Unauthorized(String),
     /// 403 (40301): credentials without the needed role.
     Forbidden(String),
-    /// 404 with a 404xx code.
-    NotFound(u32, String),
-    /// 409 (409): the schema is incompatible with an earlier version.
-    Incompatible(String),
+    /// 404 (404): no such endpoint.
+    NoRoute,
     /// 413 (41301): the body is larger than allowed.
     PayloadTooLarge(String),
+    /// 422 (42210): the body nests JSON deeper than the limit.
+    NestingTooDeep(usize),
     /// 415 (41501): a content type the API does not take.
     UnsupportedMediaType(String),
-    /// 422 with a 422xx code: the request is understood but invalid.
-    Unprocessable(u32, String),
     /// 429 (42901): over the rate limit; seconds to wait.
     RateLimited(u64),
-    /// 500 (50001): a fault of ours; details are logged.
-    Internal(String),
-    /// 503 (50001, or 50002 for a timeout): the database cannot be reached; seconds to wait.
-    Unavailable(u32, String),
+    /// 503 (50301): the server is overloaded.
+    Overloaded,
+    /// 503 (50002): the request took longer than allowed.
+    TimedOut,
+    /// Whatever the service layer answered.
+    Service(ServiceError),
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        Self::Service(e)
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Service(e.into())
+    }
+}
+
+/// A status, a Confluent code and a message.
+type Parts = (StatusCode, u32, String);
+
+fn not_found(code: u32, message: String) -> Parts {
+    (StatusCode::NOT_FOUND, code, message)
+}
+
+fn unprocessable(code: u32, message: String) -> Parts {
+    (StatusCode::UNPROCESSABLE_ENTITY, code, message)
+}
+
+/// `Subject 's'` or `Version 1 of subject 's'`.
+fn what(subject: &str, version: Option<i32>) -> String {
+    version.map_or_else(
+        || format!("Subject '{subject}'"),
+        |v| format!("Version {v} of subject '{subject}'"),
+    )
+}
+
+/// Every service error, mapped: one exhaustive table.
+#[allow(clippy::too_many_lines)]
+fn service_parts(e: &ServiceError) -> Parts {
+    use ServiceError as E;
+    match e {
+        E::SubjectNotFound { subject } => not_found(
+            codes::SUBJECT_NOT_FOUND,
+            format!("Subject '{subject}' not found."),
+        ),
+        E::VersionNotFound { subject, version } => not_found(
+            codes::VERSION_NOT_FOUND,
+            format!("Version {version} not found for subject '{subject}'."),
+        ),
+        E::SchemaNotFound { id } => {
+            not_found(codes::SCHEMA_NOT_FOUND, format!("Schema {id} not found."))
+        }
+        E::SchemaNotInSubject { subject } => not_found(
+            codes::SCHEMA_NOT_FOUND,
+            format!("Schema not found under subject '{subject}'."),
+        ),
+        E::NoMatchingMetadata { subject } => not_found(
+            codes::SCHEMA_NOT_FOUND,
+            format!("No version of subject '{subject}' has the given metadata."),
+        ),
+        E::SoftDeleted { subject, version } => not_found(
+            if version.is_some() {
+                codes::VERSION_SOFT_DELETED
+            } else {
+                codes::SUBJECT_SOFT_DELETED
+            },
+            format!(
+                "{} was soft deleted. Set permanent=true to delete permanently",
+                what(subject, *version)
+            ),
+        ),
+        E::NotSoftDeleted { subject, version } => not_found(
+            if version.is_some() {
+                codes::VERSION_NOT_SOFT_DELETED
+            } else {
+                codes::SUBJECT_NOT_SOFT_DELETED
+            },
+            format!(
+                "{} was not deleted first before being permanently deleted",
+                what(subject, *version)
+            ),
+        ),
+        E::NotConfigured {
+            subject,
+            setting: Setting::Compatibility,
+        } => not_found(
+            codes::SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+            format!("Subject '{subject}' does not have subject-level compatibility configured"),
+        ),
+        E::NotConfigured {
+            subject,
+            setting: Setting::Mode,
+        } => not_found(
+            codes::SUBJECT_MODE_NOT_CONFIGURED,
+            format!("Subject '{subject}' does not have subject-level mode configured"),
+        ),
+        E::NotFound(m) => not_found(codes::NOT_FOUND, m.clone()),
+        E::Incompatible(m) => (StatusCode::CONFLICT, codes::INCOMPATIBLE_SCHEMA, m.clone()),
+        E::InvalidSchema(m) => unprocessable(codes::INVALID_SCHEMA, format!("Invalid schema: {m}")),
+        E::InvalidVersion(v) => unprocessable(
+            codes::INVALID_VERSION,
+            format!(
+                "The specified version '{v}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+            ),
+        ),
+        E::VersionExists { subject, version } => unprocessable(
+            codes::INVALID_VERSION,
+            format!("version {version} of subject {subject} already exists"),
+        ),
+        E::InvalidCompatibilityLevel(l) => unprocessable(
+            codes::INVALID_COMPATIBILITY_LEVEL,
+            format!(
+                "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive; got '{l}'"
+            ),
+        ),
+        E::InvalidMode(m) => unprocessable(
+            codes::INVALID_MODE,
+            format!(
+                "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT; got '{m}'"
+            ),
+        ),
+        E::InvalidSubject(s) => unprocessable(
+            codes::INVALID_SUBJECT,
+            format!("The subject name '{s}' is invalid"),
+        ),
+        E::NotPermitted(m) => unprocessable(codes::OPERATION_NOT_PERMITTED, m.clone()),
+        E::Referenced {
+            subject,
+            version,
+            ids,
+        } => unprocessable(
+            codes::REFERENCE_EXISTS,
+            format!(
+                "One or more references exist to the schema {{{}}}: referenced by schema ids {ids:?}",
+                what(subject, *version)
+            ),
+        ),
+        E::IdConflict(m) => unprocessable(codes::ID_CONFLICT, m.clone()),
+        E::Limit(limit @ LimitError::TooLarge { .. }) => {
+            unprocessable(codes::SCHEMA_TOO_LARGE, limit.to_string())
+        }
+        E::Limit(limit @ LimitError::TooDeep { .. }) => {
+            unprocessable(codes::NESTING_TOO_DEEP, limit.to_string())
+        }
+        E::Invalid(m) => unprocessable(codes::UNPROCESSABLE, m.clone()),
+        E::Unavailable { timeout: true } => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::TIMEOUT,
+            "The database did not answer in time".into(),
+        ),
+        E::Unavailable { timeout: false } => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::STORE_ERROR,
+            "The database is unavailable; retry shortly".into(),
+        ),
+        E::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "The registry is busy; retry shortly".into(),
+        ),
+        E::Internal(detail) => {
+            tracing::error!(%detail, "internal error");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::INTERNAL,
+                "Internal server error".into(),
+            )
+        }
+    }
 }
 
 impl ApiError {
-    pub fn subject_not_found(subject: &str) -> Self {
-        Self::NotFound(
-            codes::SUBJECT_NOT_FOUND,
-            format!("Subject '{subject}' not found."),
-        )
-    }
-
-    pub fn version_not_found(subject: &str, version: &str) -> Self {
-        Self::NotFound(
-            codes::VERSION_NOT_FOUND,
-            format!("Version {version} not found for subject '{subject}'."),
-        )
-    }
-
-    pub fn schema_not_found(what: &str) -> Self {
-        Self::NotFound(codes::SCHEMA_NOT_FOUND, format!("Schema {what} not found."))
-    }
-
-    /// 422 (42210) unless `json` nests arrays and objects at most `limit` deep; `what` names it
-    /// in the message ("The request", "Schema").
-    pub fn check_nesting(what: &str, json: &[u8], limit: usize) -> Result<(), Self> {
-        if registry_core::json::nesting_exceeds(json, limit) {
-            return Err(Self::Unprocessable(
-                codes::NESTING_TOO_DEEP,
-                format!("{what} nests JSON deeper than {limit} levels"),
-            ));
-        }
-        Ok(())
-    }
-
-    pub fn invalid_schema(message: impl std::fmt::Display) -> Self {
-        Self::Unprocessable(codes::INVALID_SCHEMA, format!("Invalid schema: {message}"))
-    }
-
-    fn parts(&self) -> (StatusCode, u32, String) {
+    fn parts(&self) -> Parts {
         match self {
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, 400, m.clone()),
             Self::Unauthorized(m) => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, m.clone()),
             Self::Forbidden(m) => (StatusCode::FORBIDDEN, codes::FORBIDDEN, m.clone()),
-            Self::NotFound(code, m) => (StatusCode::NOT_FOUND, *code, m.clone()),
-            Self::Incompatible(m) => (StatusCode::CONFLICT, codes::INCOMPATIBLE_SCHEMA, m.clone()),
+            Self::NoRoute => not_found(codes::NOT_FOUND, "HTTP 404 Not Found".into()),
             Self::PayloadTooLarge(m) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 codes::PAYLOAD_TOO_LARGE,
                 m.clone(),
+            ),
+            Self::NestingTooDeep(limit) => unprocessable(
+                codes::NESTING_TOO_DEEP,
+                format!("The request nests JSON deeper than {limit} levels"),
             ),
             Self::UnsupportedMediaType(m) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 codes::UNSUPPORTED_MEDIA_TYPE,
                 m.clone(),
             ),
-            Self::Unprocessable(code, m) => (StatusCode::UNPROCESSABLE_ENTITY, *code, m.clone()),
             Self::RateLimited(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 codes::RATE_LIMITED,
                 "Rate limit exceeded".into(),
             ),
-            Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::INTERNAL,
-                "Internal server error".into(),
+            Self::Overloaded => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::UNAVAILABLE,
+                "The registry is overloaded; retry shortly".into(),
             ),
-            Self::Unavailable(code, m) => (StatusCode::SERVICE_UNAVAILABLE, *code, m.clone()),
+            Self::TimedOut => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::TIMEOUT,
+                "The request timed out".into(),
+            ),
+            Self::Service(e) => service_parts(e),
+        }
+    }
+
+    /// Seconds a client should wait before retrying, for the `Retry-After` header.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(secs) => Some(*secs),
+            Self::Overloaded
+            | Self::TimedOut
+            | Self::Service(ServiceError::Unavailable { .. } | ServiceError::Busy) => Some(1),
+            _ => None,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let Self::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
-        }
         let (status, error_code, message) = self.parts();
         let body = serde_json::to_vec(&ErrorBody {
             error_code,
@@ -117,92 +267,30 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static(super::CONTENT_TYPE),
+            HeaderValue::from_static(super::respond::CONTENT_TYPE),
         );
-        let retry = match self {
-            Self::RateLimited(secs) => Some(secs),
-            Self::Unavailable(..) => Some(1),
-            _ => None,
-        };
-        if let Some(secs) = retry {
+        if let Some(secs) = self.retry_after() {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match &e {
-            StoreError::Database(sqlx::Error::PoolTimedOut) => {
-                tracing::warn!(error = %e, "database pool timed out");
-                metrics::counter!("registry_db_pool_wait_timeouts_total").increment(1);
-                Self::Unavailable(codes::TIMEOUT, "The database did not answer in time".into())
-            }
-            StoreError::CircuitOpen => Self::Unavailable(
-                codes::STORE_ERROR,
-                "The database is unavailable; retry shortly".into(),
-            ),
-            _ if e.is_outage() => {
-                tracing::warn!(error = %e, "database unreachable");
-                Self::Unavailable(codes::STORE_ERROR, "The database is unavailable".into())
-            }
-            _ => Self::Internal(e.to_string()),
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl From<RegisterError> for ApiError {
-    fn from(e: RegisterError) -> Self {
-        match e {
-            RegisterError::Rejected(r) if r.code == codes::INCOMPATIBLE_SCHEMA => {
-                Self::Incompatible(r.message)
-            }
-            RegisterError::Rejected(r) => Self::Unprocessable(r.code, r.message),
-            RegisterError::Store(e) => e.into(),
-        }
-    }
-}
-
-/// Maps a delete failure for `subject` (and `version`, when one version was deleted).
-pub fn delete_error(e: DeleteError, subject: &str, version: Option<i32>) -> ApiError {
-    let what = version.map_or_else(
-        || format!("Subject '{subject}'"),
-        |v| format!("Version {v} of subject '{subject}'"),
-    );
-    match e {
-        DeleteError::SubjectNotFound => ApiError::subject_not_found(subject),
-        DeleteError::VersionNotFound => {
-            ApiError::version_not_found(subject, &version.unwrap_or_default().to_string())
-        }
-        DeleteError::AlreadySoftDeleted => {
-            let code = if version.is_some() {
-                codes::VERSION_SOFT_DELETED
-            } else {
-                codes::SUBJECT_SOFT_DELETED
-            };
-            ApiError::NotFound(
-                code,
-                format!("{what} was soft deleted. Set permanent=true to delete permanently"),
-            )
-        }
-        DeleteError::NotSoftDeleted => {
-            let code = if version.is_some() {
-                codes::VERSION_NOT_SOFT_DELETED
-            } else {
-                codes::SUBJECT_NOT_SOFT_DELETED
-            };
-            ApiError::NotFound(
-                code,
-                format!("{what} was not deleted first before being permanently deleted"),
-            )
-        }
-        DeleteError::Referenced(ids) => ApiError::Unprocessable(
-            codes::REFERENCE_EXISTS,
-            format!(
-                "One or more references exist to the schema {{{what}}}: referenced by schema ids {ids:?}"
-            ),
-        ),
-        DeleteError::Store(e) => e.into(),
+    #[test]
+    fn internal_details_never_reach_the_client() {
+        let e = ApiError::from(ServiceError::Internal(
+            "stored schema 1 does not parse".into(),
+        ));
+        let (status, code, message) = e.parts();
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(code, codes::INTERNAL);
+        assert_eq!(message, "Internal server error");
+        let outage = ApiError::from(ServiceError::Unavailable { timeout: false });
+        assert_eq!(outage.parts().0, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(outage.retry_after(), Some(1));
     }
 }

@@ -3,17 +3,16 @@
 //! delete, config and mode change and key administration, with who (a key id, `cli`, or
 //! `anonymous`), when, and what.
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::extract::{Query, page_limit};
-use super::{ApiError, AppState, ok};
+use super::respond::ok;
+use super::{ApiError, AppState};
 use crate::store::EventRecord;
 
 const DEFAULT_LIMIT: i64 = 100;
@@ -21,14 +20,8 @@ const MAX_LIMIT: i64 = 1000;
 /// Events read per database query while exporting.
 const EXPORT_PAGE: i64 = 1000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/events", get(page))
-        .route("/events/export", get(export))
-}
-
 #[derive(Debug, Default, Deserialize)]
-struct Params {
+pub struct Params {
     after: Option<i64>,
     subject: Option<String>,
     limit: Option<i64>,
@@ -38,7 +31,7 @@ struct Params {
 pub fn event_json(e: &EventRecord) -> Value {
     json!({
         "seq": e.seq,
-        "kind": e.kind,
+        "kind": e.kind.as_str(),
         "subject": e.subject,
         "version": e.version,
         "id": e.schema_id,
@@ -48,7 +41,7 @@ pub fn event_json(e: &EventRecord) -> Value {
     })
 }
 
-async fn page(
+pub async fn page(
     State(state): State<AppState>,
     Query(p): Query<Params>,
 ) -> Result<Response, ApiError> {
@@ -56,7 +49,6 @@ async fn page(
     let after = p.after.unwrap_or(0);
     let events = state
         .registry
-        .store
         .events(after, p.subject.as_deref(), limit)
         .await?;
     let next = events.last().map_or(after, |e| e.seq);
@@ -68,16 +60,19 @@ async fn page(
 
 /// Every event after `after` (of `subject`), one JSON object per line, read page by page
 /// while the response streams.
-async fn export(State(state): State<AppState>, Query(p): Query<Params>) -> Response {
-    let store = state.registry.store.clone();
+pub async fn export(State(state): State<AppState>, Query(p): Query<Params>) -> Response {
+    let registry = state.registry.clone();
     let subject = p.subject;
     let start = p.after.unwrap_or(0);
     let stream = futures_util::stream::unfold(Some(start), move |cursor| {
-        let store = store.clone();
+        let registry = registry.clone();
         let subject = subject.clone();
         async move {
             let after = cursor?;
-            match store.events(after, subject.as_deref(), EXPORT_PAGE).await {
+            match registry
+                .events(after, subject.as_deref(), EXPORT_PAGE)
+                .await
+            {
                 Ok(events) if events.is_empty() => None,
                 Ok(events) => {
                     let next = events.last().map(|e| e.seq);

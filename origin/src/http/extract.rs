@@ -5,10 +5,10 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use registry_core::api::codes;
 use serde::de::DeserializeOwned;
 
 use super::ApiError;
+use crate::service::ServiceError;
 
 /// Limits on what a request may hold, set by the server (an extension on every request).
 #[derive(Debug, Clone, Copy)]
@@ -26,34 +26,56 @@ impl Default for Limits {
 /// A JSON request body.
 pub struct Body<T>(pub T);
 
+/// A JSON request body and its size in bytes.
+pub struct SizedBody<T>(pub T, pub usize);
+
+/// The body's bytes, if its content type is one the API takes and it is within the limits.
+async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or_default();
+        if !registry_core::api::accepts_content_type(ct) {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "Content type {ct} is not supported"
+            )));
+        }
+    }
+    let limits = req
+        .extensions()
+        .get::<Limits>()
+        .copied()
+        .unwrap_or_default();
+    let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge("Request body is too large".into())
+        } else {
+            ApiError::BadRequest(format!("Cannot read the request body: {e}"))
+        }
+    })?;
+    if registry_core::limits::nesting_exceeds(&bytes, limits.max_json_depth) {
+        return Err(ApiError::NestingTooDeep(limits.max_json_depth));
+    }
+    Ok(bytes)
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("Invalid JSON body: {e}")))
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
-            let ct = ct.to_str().unwrap_or_default();
-            if !registry_core::api::accepts_content_type(ct) {
-                return Err(ApiError::UnsupportedMediaType(format!(
-                    "Content type {ct} is not supported"
-                )));
-            }
-        }
-        let limits = req
-            .extensions()
-            .get::<Limits>()
-            .copied()
-            .unwrap_or_default();
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge("Request body is too large".into())
-            } else {
-                ApiError::BadRequest(format!("Cannot read the request body: {e}"))
-            }
-        })?;
-        ApiError::check_nesting("The request", &bytes, limits.max_json_depth)?;
-        serde_json::from_slice(&bytes)
-            .map(Body)
-            .map_err(|e| ApiError::BadRequest(format!("Invalid JSON body: {e}")))
+        parse_json(&json_bytes(req, state).await?).map(Body)
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for SizedBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = json_bytes(req, state).await?;
+        parse_json(&bytes).map(|v| SizedBody(v, bytes.len()))
     }
 }
 
@@ -77,25 +99,15 @@ pub fn parse_version(v: &str) -> Result<Option<i32>, ApiError> {
         "latest" | "-1" => Ok(None),
         n => match n.parse::<i32>() {
             Ok(n) if n >= 1 => Ok(Some(n)),
-            _ => Err(ApiError::Unprocessable(
-                codes::INVALID_VERSION,
-                format!(
-                    "The specified version '{v}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
-                ),
-            )),
+            _ => Err(ServiceError::InvalidVersion(v.to_owned()).into()),
         },
     }
 }
 
-/// Checks a subject name from a path.
-pub fn check_subject(subject: &str) -> Result<(), ApiError> {
-    if subject.is_empty() || subject.len() > 4096 || subject.chars().any(char::is_control) {
-        return Err(ApiError::Unprocessable(
-            codes::INVALID_SUBJECT,
-            format!("The subject name '{}' is invalid", subject.escape_default()),
-        ));
-    }
-    Ok(())
+/// A schema id in a path (anything else names no schema: 40403).
+pub fn parse_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ServiceError::SchemaNotFound { id: id.to_owned() }.into())
 }
 
 /// A query-string boolean as Confluent's server reads it: `true`/`false` in any case (the
@@ -124,9 +136,6 @@ pub fn page_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64, Api
     if (1..=max).contains(&limit) {
         Ok(limit)
     } else {
-        Err(ApiError::Unprocessable(
-            registry_core::api::codes::UNPROCESSABLE,
-            format!("limit must be between 1 and {max}, not {limit}"),
-        ))
+        Err(ServiceError::Invalid(format!("limit must be between 1 and {max}, not {limit}")).into())
     }
 }

@@ -1,7 +1,9 @@
-//! The HTTP API: the Confluent Schema Registry surface plus validation, one module per
-//! resource, merged into one router here. `app(state)` needs no socket, so tests can call it
-//! directly; `crate::server` binds it.
+//! The HTTP API: the Confluent Schema Registry surface plus validation, search, audit and
+//! administration. Handlers extract, call the service and respond; the router is built from
+//! the route table (`routes.rs`), errors become responses in one place (`error.rs`).
+//! `app(state)` needs no socket, so tests can call it directly; `crate::server` binds it.
 
+mod access;
 mod admin;
 mod compatibility;
 mod console;
@@ -9,10 +11,12 @@ mod error;
 mod events;
 mod extract;
 mod misc;
+mod openapi;
+mod openapi_components;
+mod respond;
+mod routes;
 mod schemas;
 mod search;
-pub use schemas::{make_schema_body, schema_body};
-pub use subjects::version_body;
 mod settings;
 mod subjects;
 mod validate;
@@ -20,19 +24,19 @@ mod validate;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use registry_core::api;
-use serde::Serialize;
+use axum::handler::Handler;
+use axum::middleware::from_fn_with_state;
+use registry_core::routes::{Access, Route};
 
-pub use error::{ApiError, delete_error};
+pub use error::ApiError;
 pub use extract::Limits;
+pub use openapi::document as openapi_document;
+pub use respond::CONTENT_TYPE;
 
-use crate::registry::{CachedBody, Registry};
-use crate::store::VersionRecord;
+pub use access::Actor;
 
-/// The content type of every response.
-pub const CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+use crate::service::Registry;
+use access::{Guarded, guard};
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
@@ -41,107 +45,21 @@ pub struct AppState {
     pub access: Arc<crate::auth::Access>,
 }
 
-/// The whole API as one router.
+/// The whole API as one router: each route guarded by the access its table row names.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .merge(subjects::router())
-        .merge(schemas::router())
-        .merge(compatibility::router())
-        .merge(settings::router())
-        .merge(validate::router())
-        .merge(misc::router())
-        .merge(admin::router())
-        .merge(search::router())
-        .merge(events::router())
-        .merge(console::router())
-        .fallback(|| async {
-            ApiError::NotFound(api::codes::NOT_FOUND, "HTTP 404 Not Found".into())
-        })
-        .with_state(state)
-}
-
-/// A JSON response with the registry content type.
-pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
-    let body = serde_json::to_vec(value).expect("API types serialise");
-    (
-        status,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))],
-        body,
-    )
-        .into_response()
-}
-
-pub fn ok<T: Serialize>(value: &T) -> Response {
-    json(StatusCode::OK, value)
-}
-
-/// Serialises `value` for the response cache.
-pub fn cache_body<T: Serialize>(value: &T, immutable: bool, etag: Option<&str>) -> CachedBody {
-    CachedBody::new(
-        serde_json::to_vec(value).expect("API types serialise"),
-        immutable,
-        etag,
-    )
-}
-
-/// A cached body as a response: `Cache-Control`, a strong `ETag`, and 304 when the client has it.
-pub fn cached(headers: &HeaderMap, body: &CachedBody, content_type: &'static str) -> Response {
-    let cache_control = if body.immutable {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=5, must-revalidate"
+    let access = state.access.clone();
+    let guarded = move |needs: Access| {
+        from_fn_with_state(
+            Guarded {
+                access: access.clone(),
+                needs,
+            },
+            guard,
+        )
     };
-    let not_modified = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|tag| tag.trim() == body.etag || tag.trim() == "*")
-        });
-    let etag = HeaderValue::from_str(&body.etag).expect("hex etag");
-    let common = [
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(cache_control),
-        ),
-        (header::ETAG, etag),
-    ];
-    if not_modified {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
-    }
-    (
-        StatusCode::OK,
-        common,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-        body.body.clone(),
-    )
-        .into_response()
-}
-
-/// The API shape of a stored version.
-pub fn subject_version(record: &VersionRecord) -> api::SubjectVersion {
-    api::SubjectVersion {
-        subject: record.subject.clone(),
-        version: record.version,
-        id: record.schema.id,
-        schema_type: record.schema.schema_type.parse().unwrap_or_default(),
-        schema: record.schema.text.clone(),
-        references: record.schema.references.clone(),
-        metadata: record
-            .metadata
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok()),
-        rule_set: record
-            .rule_set
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok()),
-        deleted: record.deleted,
-    }
-}
-
-/// Applies `offset` and `limit` (absent or negative limit: all).
-pub fn page<T>(items: Vec<T>, offset: Option<usize>, limit: Option<i64>) -> Vec<T> {
-    let skip = offset.unwrap_or(0);
-    let take = limit.filter(|l| *l >= 0).map_or(usize::MAX, |l| l as usize);
-    items.into_iter().skip(skip).take(take).collect()
+    // An unknown path needs the read role, so without a key it answers 401, not 404.
+    let unknown = Handler::layer(|| async { ApiError::NoRoute }, guarded(Access::Read));
+    routes::router(|route: &'static Route, handler| handler.layer(guarded(route.access)))
+        .fallback(unknown)
+        .with_state(state)
 }

@@ -1,14 +1,17 @@
-//! The PostgreSQL backend: a subject is locked with `SELECT ... FOR UPDATE` on its row, ids come
-//! from `schema_id_seq`.
+//! The PostgreSQL backend: its adapter, its dialect (a subject locked with `SELECT ... FOR
+//! UPDATE` on its row, ids from `schema_id_seq`, `NOTIFY` with every event, times from
+//! `TIMESTAMPTZ`, search with a GIN index over a weighted `tsvector`) and its connection.
 
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use async_trait::async_trait;
+use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
+use sqlx::query::Query;
+use sqlx::{PgPool, Postgres, Transaction};
 
-use super::StoreError;
-use super::sql::impl_store;
+use super::adapter::{Arg, Dialect, Row, Sql, SqlBackend, SqlTransaction};
+use super::{Backend, DispatchLease, StoreError, WriteTx, sql};
 
 /// PostgreSQL storage.
 #[derive(Debug, Clone)]
@@ -16,69 +19,10 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
+/// The advisory lock key of the dispatcher lease ("registry" in ASCII).
+const DISPATCH_LOCK: i64 = 0x7265_6769_7374_7279;
+
 impl PostgresStore {
-    const LOCK_SUBJECT: &'static str =
-        "SELECT compatibility, mode FROM subjects WHERE subject = $1 FOR UPDATE";
-    /// After an IMPORT with an explicit id, the sequence moves past it (never backwards, so an
-    /// id handed out before is never handed out again).
-    const AFTER_EXPLICIT_ID: Option<&'static str> = Some(
-        "SELECT setval('schema_id_seq', GREATEST((SELECT MAX(id) FROM schemas), (SELECT last_value FROM schema_id_seq)))",
-    );
-    const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \
-         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), detail \
-         FROM events WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) ORDER BY seq LIMIT $2";
-    const PRUNE_EVENTS: &'static str =
-        "DELETE FROM events WHERE created_at < to_timestamp($1 / 1000.0) AND seq < $2";
-
-    /// The search SQL (see [`super::sql::search_sql`]): with words, the GIN index on `tsv`
-    /// finds the documents and `ts_rank` orders them.
-    pub fn search_sql(words: bool) -> &'static str {
-        static WITH_WORDS: LazyLock<String> = LazyLock::new(|| {
-            super::sql::search_sql(
-                "search_docs d",
-                "d.tsv @@ to_tsquery('simple', $1)",
-                "CAST(ts_rank(d.tsv, to_tsquery('simple', $1)) AS DOUBLE PRECISION)",
-            )
-        });
-        static ALL: LazyLock<String> = LazyLock::new(super::sql::search_all_sql);
-        if words { &WITH_WORDS } else { &ALL }
-    }
-
-    /// Every word as a prefix: `order:* & customer:*`.
-    pub fn match_expression(words: &[String]) -> String {
-        words
-            .iter()
-            .map(|w| format!("{w}:*"))
-            .collect::<Vec<_>>()
-            .join(" & ")
-    }
-
-    const EVENT_TIME_MS: &'static str =
-        "SELECT CAST(EXTRACT(EPOCH FROM created_at) * 1000 AS BIGINT) FROM events WHERE seq = $1";
-    /// Sent with every event, delivered at commit: wakes dispatchers in other processes.
-    const NOTIFY: Option<&'static str> = Some("SELECT pg_notify('registry_events', '')");
-    /// The advisory lock key of the dispatcher lease ("registry" in ASCII).
-    const DISPATCH_LOCK: i64 = 0x7265_6769_7374_7279;
-
-    /// The dispatcher lease: a session advisory lock on a connection taken out of the pool,
-    /// released when the connection closes (on drop, or if the database goes away).
-    async fn lead(&self) -> Result<Option<Box<dyn super::DispatchLease>>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(Self::DISPATCH_LOCK)
-            .fetch_one(&mut *conn)
-            .await?;
-        if !locked {
-            return Ok(None);
-        }
-        Ok(Some(Box::new(PgLease(conn.detach()))))
-    }
-
-    #[allow(clippy::unnecessary_wraps)]
-    fn postgres_pool(&self) -> Option<PgPool> {
-        Some(self.pool.clone())
-    }
-
     /// Connects and runs the migrations.
     pub async fn connect(
         url: &str,
@@ -98,17 +42,202 @@ impl PostgresStore {
         &self.pool
     }
 
-    /// PostgreSQL serialises writers per subject with row locks; no process-wide lock.
-    #[allow(clippy::unused_async)]
-    async fn write_guard(&self) {}
+    /// The search statement (see [`Dialect::search_sql`]), for `EXPLAIN`.
+    pub fn search_sql(words: bool) -> &'static str {
+        Pg::search_sql(words)
+    }
+
+    /// The full-text match expression (see [`Dialect::match_expression`]).
+    pub fn match_expression(words: &[String]) -> String {
+        Pg::match_expression(words)
+    }
 }
 
-impl_store!(PostgresStore, sqlx::Postgres, "postgres");
+fn bound<'q>(statement: &'q str, args: &'q [Arg<'q>]) -> Query<'q, Postgres, PgArguments> {
+    args.iter()
+        .fold(sqlx::query(statement), |q, arg| match *arg {
+            Arg::Int(v) => q.bind(v),
+            Arg::Int32(v) => q.bind(v),
+            Arg::OptInt(v) => q.bind(v),
+            Arg::OptInt32(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::OptText(v) => q.bind(v),
+        })
+}
+
+fn decode<R: Row>(rows: &[PgRow]) -> Result<Vec<R>, StoreError> {
+    rows.iter()
+        .map(|r| R::from_row(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// Reads on the pool.
+pub struct PgReader<'a>(&'a PgPool);
+
+#[async_trait]
+impl Sql for PgReader<'_> {
+    async fn fetch_all<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<R>, StoreError> {
+        decode(&bound(sql, args).fetch_all(self.0).await?)
+    }
+
+    async fn fetch_optional<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<R>, StoreError> {
+        let row = bound(sql, args).fetch_optional(self.0).await?;
+        row.map(|r| R::from_row(&r).map_err(StoreError::from))
+            .transpose()
+    }
+
+    async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError> {
+        Ok(bound(sql, args).execute(self.0).await?.rows_affected())
+    }
+}
+
+/// A write transaction: writers of different subjects run in parallel, each subject's row
+/// locked until commit.
+pub struct PgWrite(Transaction<'static, Postgres>);
+
+#[async_trait]
+impl Sql for PgWrite {
+    async fn fetch_all<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<R>, StoreError> {
+        decode(&bound(sql, args).fetch_all(&mut *self.0).await?)
+    }
+
+    async fn fetch_optional<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<R>, StoreError> {
+        let row = bound(sql, args).fetch_optional(&mut *self.0).await?;
+        row.map(|r| R::from_row(&r).map_err(StoreError::from))
+            .transpose()
+    }
+
+    async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError> {
+        Ok(bound(sql, args)
+            .execute(&mut *self.0)
+            .await?
+            .rows_affected())
+    }
+}
+
+#[async_trait]
+impl SqlTransaction for PgWrite {
+    type Dialect = Pg;
+
+    async fn commit(self) -> Result<(), StoreError> {
+        self.0.commit().await?;
+        Ok(())
+    }
+}
+
+/// The PostgreSQL statements.
+pub struct Pg;
+
+impl Dialect for Pg {
+    const LOCK_SUBJECT: &'static str =
+        "SELECT compatibility, mode FROM subjects WHERE subject = $1 FOR UPDATE";
+    /// After an IMPORT with an explicit id, the sequence moves past it (never backwards, so an
+    /// id handed out before is never handed out again).
+    const AFTER_EXPLICIT_ID: Option<&'static str> = Some(
+        "SELECT setval('schema_id_seq', \
+         GREATEST((SELECT MAX(id) FROM schemas), (SELECT last_value FROM schema_id_seq)))",
+    );
+    /// Delivered at commit: wakes dispatchers and cache followers in other processes.
+    const NOTIFY: Option<&'static str> = Some("SELECT pg_notify('registry_events', '')");
+    const EVENTS: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \
+         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at, \
+         detail FROM events WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) \
+         ORDER BY seq LIMIT $2";
+    const EVENT_TIME_MS: &'static str =
+        "SELECT CAST(EXTRACT(EPOCH FROM created_at) * 1000 AS BIGINT) FROM events WHERE seq = $1";
+    const PRUNE_EVENTS: &'static str =
+        "DELETE FROM events WHERE created_at < to_timestamp($1 / 1000.0) AND seq < $2";
+
+    /// With words, the GIN index on `tsv` finds the documents and `ts_rank` orders them.
+    fn search_sql(words: bool) -> &'static str {
+        static WITH_WORDS: LazyLock<String> = LazyLock::new(|| {
+            sql::search(
+                "search_docs d",
+                "d.tsv @@ to_tsquery('simple', $1)",
+                "CAST(ts_rank(d.tsv, to_tsquery('simple', $1)) AS DOUBLE PRECISION)",
+            )
+        });
+        static ALL: LazyLock<String> = LazyLock::new(sql::search_all);
+        if words { &WITH_WORDS } else { &ALL }
+    }
+
+    /// Every word as a prefix: `order:* & customer:*`.
+    fn match_expression(words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("{w}:*"))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+}
+
+impl SqlBackend for PostgresStore {
+    type Dialect = Pg;
+    type Reader<'a> = PgReader<'a>;
+
+    fn reader(&self) -> PgReader<'_> {
+        PgReader(&self.pool)
+    }
+}
+
+#[async_trait]
+impl Backend for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError> {
+        Ok(Box::new(PgWrite(self.pool.begin().await?)))
+    }
+
+    /// A session advisory lock on a connection taken out of the pool, released when the
+    /// connection closes (on drop, or if the database goes away).
+    async fn try_lead_dispatch(&self) -> Result<Option<Box<dyn DispatchLease>>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(DISPATCH_LOCK)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !locked {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(PgLease(conn.detach()))))
+    }
+
+    fn pg_pool(&self) -> Option<PgPool> {
+        Some(self.pool.clone())
+    }
+
+    fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+}
 
 struct PgLease(sqlx::PgConnection);
 
-#[async_trait::async_trait]
-impl super::DispatchLease for PgLease {
+#[async_trait]
+impl DispatchLease for PgLease {
     async fn alive(&mut self) -> bool {
         sqlx::query("SELECT 1").execute(&mut self.0).await.is_ok()
     }

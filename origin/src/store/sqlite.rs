@@ -1,72 +1,35 @@
-//! The SQLite backend (the embedded default): one writer at a time, made explicit by a mutex
-//! so writers queue in the process instead of failing with `SQLITE_BUSY`; readers run in
-//! parallel (WAL).
+//! The SQLite backend (the embedded default): its adapter, its dialect (times as ISO-8601 text,
+//! search with FTS5 over an external-content index kept in step by triggers) and its
+//! connection. One writer at a time, made explicit by a mutex a write transaction holds, so
+//! writers queue in the process instead of failing with `SQLITE_BUSY`; readers run in parallel
+//! (WAL). One process owns the file, so its dispatcher always leads.
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use tokio::sync::{Mutex, MutexGuard};
+use async_trait::async_trait;
+use sqlx::query::Query;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::StoreError;
-use super::sql::impl_store;
+use super::adapter::{Arg, Dialect, Row, Sql, SqlBackend, SqlTransaction};
+use super::{Backend, DispatchLease, StoreError, WriteTx, sql};
 
 /// SQLite storage in one file.
 #[derive(Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    writer: Mutex<()>,
+    /// The writer's turn: held by a write transaction from begin to commit or rollback.
+    writer: Arc<Mutex<()>>,
 }
 
 impl SqliteStore {
-    const LOCK_SUBJECT: &'static str =
-        "SELECT compatibility, mode FROM subjects WHERE subject = $1";
-    const AFTER_EXPLICIT_ID: Option<&'static str> = None;
-    const EVENTS_QUERY: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, created_at, detail \
-         FROM events WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) ORDER BY seq LIMIT $2";
-    const PRUNE_EVENTS: &'static str = "DELETE FROM events \
-         WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', $1 / 1000.0, 'unixepoch') AND seq < $2";
-
-    /// The search SQL (see [`super::sql::search_sql`]): with words, the FTS5 index finds the
-    /// documents and `bm25` (column weights: subject, names, tags, docs, body) orders them.
-    pub fn search_sql(words: bool) -> &'static str {
-        static WITH_WORDS: LazyLock<String> = LazyLock::new(|| {
-            super::sql::search_sql(
-                "search_fts f JOIN search_docs d ON d.id = f.rowid",
-                "search_fts MATCH $1",
-                "-bm25(search_fts, 10.0, 4.0, 4.0, 2.0, 1.0)",
-            )
-        });
-        static ALL: LazyLock<String> = LazyLock::new(super::sql::search_all_sql);
-        if words { &WITH_WORDS } else { &ALL }
-    }
-
-    /// Every word as a prefix: `order* AND customer*`.
-    pub fn match_expression(words: &[String]) -> String {
-        words
-            .iter()
-            .map(|w| format!("{w}*"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    }
-
-    const EVENT_TIME_MS: &'static str = "SELECT CAST((julianday(created_at) - 2440587.5) * 86400000 AS INTEGER) FROM events WHERE seq = $1";
-    const NOTIFY: Option<&'static str> = None;
-
-    /// One process owns an SQLite file, so its dispatcher always leads.
-    #[allow(clippy::unused_async)]
-    async fn lead(&self) -> Result<Option<Box<dyn super::DispatchLease>>, StoreError> {
-        Ok(Some(Box::new(SqliteLease)))
-    }
-
-    #[allow(clippy::unused_self)]
-    fn postgres_pool(&self) -> Option<sqlx::PgPool> {
-        None
-    }
-
     /// Opens (creating if needed) the database at `url` (`sqlite://path`), runs the migrations.
     pub async fn connect(
         url: &str,
@@ -94,25 +57,193 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Self {
             pool,
-            writer: Mutex::new(()),
+            writer: Arc::new(Mutex::new(())),
         })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+}
 
-    async fn write_guard(&self) -> MutexGuard<'_, ()> {
-        self.writer.lock().await
+fn bound<'q>(statement: &'q str, args: &'q [Arg<'q>]) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    args.iter()
+        .fold(sqlx::query(statement), |q, arg| match *arg {
+            Arg::Int(v) => q.bind(v),
+            Arg::Int32(v) => q.bind(v),
+            Arg::OptInt(v) => q.bind(v),
+            Arg::OptInt32(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+            Arg::OptText(v) => q.bind(v),
+        })
+}
+
+fn decode<R: Row>(rows: &[SqliteRow]) -> Result<Vec<R>, StoreError> {
+    rows.iter()
+        .map(|r| R::from_row(r).map_err(StoreError::from))
+        .collect()
+}
+
+/// Reads on the pool.
+pub struct SqliteReader<'a>(&'a SqlitePool);
+
+#[async_trait]
+impl Sql for SqliteReader<'_> {
+    async fn fetch_all<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<R>, StoreError> {
+        decode(&bound(sql, args).fetch_all(self.0).await?)
+    }
+
+    async fn fetch_optional<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<R>, StoreError> {
+        let row = bound(sql, args).fetch_optional(self.0).await?;
+        row.map(|r| R::from_row(&r).map_err(StoreError::from))
+            .transpose()
+    }
+
+    async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError> {
+        Ok(bound(sql, args).execute(self.0).await?.rows_affected())
     }
 }
 
-impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+/// A write transaction, holding the writer's turn (fields drop in order: the transaction
+/// ends before the turn is released).
+pub struct SqliteWrite {
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+#[async_trait]
+impl Sql for SqliteWrite {
+    async fn fetch_all<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<R>, StoreError> {
+        decode(&bound(sql, args).fetch_all(&mut *self.tx).await?)
+    }
+
+    async fn fetch_optional<R: Row>(
+        &mut self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<R>, StoreError> {
+        let row = bound(sql, args).fetch_optional(&mut *self.tx).await?;
+        row.map(|r| R::from_row(&r).map_err(StoreError::from))
+            .transpose()
+    }
+
+    async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError> {
+        Ok(bound(sql, args)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected())
+    }
+}
+
+#[async_trait]
+impl SqlTransaction for SqliteWrite {
+    type Dialect = Lite;
+
+    async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The SQLite statements.
+pub struct Lite;
+
+impl Dialect for Lite {
+    /// The writer's turn is the lock: the row is only read.
+    const LOCK_SUBJECT: &'static str = sql::SUBJECT_SETTINGS;
+    /// AUTOINCREMENT keeps past the largest id ever used, explicit ones included.
+    const AFTER_EXPLICIT_ID: Option<&'static str> = None;
+    /// One process owns the file: nobody else to wake.
+    const NOTIFY: Option<&'static str> = None;
+    const EVENTS: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \
+         created_at, detail FROM events \
+         WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) ORDER BY seq LIMIT $2";
+    const EVENT_TIME_MS: &'static str = "SELECT CAST((julianday(created_at) - 2440587.5) \
+         * 86400000 AS INTEGER) FROM events WHERE seq = $1";
+    const PRUNE_EVENTS: &'static str = "DELETE FROM events \
+         WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', $1 / 1000.0, 'unixepoch') AND seq < $2";
+
+    /// With words, the FTS5 index finds the documents and `bm25` (column weights: subject,
+    /// names, tags, docs, body) orders them.
+    fn search_sql(words: bool) -> &'static str {
+        static WITH_WORDS: LazyLock<String> = LazyLock::new(|| {
+            sql::search(
+                "search_fts f JOIN search_docs d ON d.id = f.rowid",
+                "search_fts MATCH $1",
+                "-bm25(search_fts, 10.0, 4.0, 4.0, 2.0, 1.0)",
+            )
+        });
+        static ALL: LazyLock<String> = LazyLock::new(sql::search_all);
+        if words { &WITH_WORDS } else { &ALL }
+    }
+
+    /// Every word as a prefix: `order* AND customer*`.
+    fn match_expression(words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("{w}*"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+}
+
+impl SqlBackend for SqliteStore {
+    type Dialect = Lite;
+    type Reader<'a> = SqliteReader<'a>;
+
+    fn reader(&self) -> SqliteReader<'_> {
+        SqliteReader(&self.pool)
+    }
+}
+
+#[async_trait]
+impl Backend for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError> {
+        let turn = self.writer.clone().lock_owned().await;
+        Ok(Box::new(SqliteWrite {
+            tx: self.pool.begin().await?,
+            _turn: turn,
+        }))
+    }
+
+    async fn try_lead_dispatch(&self) -> Result<Option<Box<dyn DispatchLease>>, StoreError> {
+        Ok(Some(Box::new(SqliteLease)))
+    }
+
+    fn pg_pool(&self) -> Option<sqlx::PgPool> {
+        None
+    }
+
+    fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+}
 
 struct SqliteLease;
 
-#[async_trait::async_trait]
-impl super::DispatchLease for SqliteLease {
+#[async_trait]
+impl DispatchLease for SqliteLease {
     async fn alive(&mut self) -> bool {
         true
     }

@@ -86,8 +86,10 @@ pub struct TestServer {
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub client: reqwest::Client,
-    /// The server's registry (its store and caches), for tests that look behind the API.
-    pub registry: std::sync::Arc<registry_origin::registry::Registry>,
+    /// The server's registry (its database and caches), for tests that look behind the API.
+    pub registry: std::sync::Arc<registry_origin::service::Registry>,
+    /// Stops the server's event-log follower.
+    _follower: tokio::sync::watch::Sender<bool>,
 }
 
 impl TestServer {
@@ -108,8 +110,10 @@ impl TestServer {
     ) -> Self {
         let mut config = ServerConfig::for_tests(&database_url);
         tweak(&mut config);
-        let store = server::open_store(&config).await.expect("store opens");
-        let registry = server::registry(store, &config);
+        let database = server::open_store(&config).await.expect("database opens");
+        let registry = server::registry(database, &config);
+        let (follower, stop_following) = tokio::sync::watch::channel(false);
+        server::start_log_follower(&registry, &config, stop_following);
         let app = server::app(registry.clone(), &config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -131,6 +135,7 @@ impl TestServer {
             handle: Some(handle),
             client,
             registry,
+            _follower: follower,
         }
     }
 
@@ -287,6 +292,21 @@ pub fn assert_error(got: &(u16, Value), status: u16, code: u64) {
         "exactly error_code and message: {}",
         got.1
     );
+}
+
+/// Runs SQL on the server's database directly (what only an operator or time could do).
+pub async fn exec(server: &TestServer, sql: &str) {
+    if server.database_url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(&server.database_url)
+            .await
+            .expect("connect");
+        sqlx::query(sql).execute(&mut c).await.expect(sql);
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&server.database_url)
+            .await
+            .expect("connect");
+        sqlx::query(sql).execute(&mut c).await.expect(sql);
+    }
 }
 
 /// Runs an async test body against each backend.

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use crate::avro::model::{AvroSchema, NamedId, NamedKind, NamedType, Node, Primitive};
-
-use super::Incompatibility;
+pub use super::incompatibility::AvroIncompatibility;
+use super::model::{AvroSchema, Field, NamedId, NamedKind, NamedType, Node, Primitive};
+use crate::incompatibility::{Incompatibility, IncompatibilityKind};
 
 /// What keeps `reader` from reading data written with `writer`.
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
@@ -69,9 +69,9 @@ fn kind_of(schema: &AvroSchema, node: &Node) -> Kind {
 }
 
 impl<'a> Checker<'a> {
-    fn incompatible(&self, kind: &str, message: String) -> Vec<Incompatibility> {
+    fn incompatible(&self, kind: AvroIncompatibility, message: String) -> Vec<Incompatibility> {
         vec![Incompatibility {
-            kind: kind.to_owned(),
+            kind: IncompatibilityKind::Avro(kind),
             location: format!("/{}", self.location.join("/")),
             message,
         }]
@@ -132,7 +132,7 @@ impl<'a> Checker<'a> {
                     Vec::new()
                 } else {
                     self.incompatible(
-                        "MISSING_UNION_BRANCH",
+                        AvroIncompatibility::MissingUnionBranch,
                         format!("reader union lacking writer type: {}", wk.name()),
                     )
                 }
@@ -143,7 +143,7 @@ impl<'a> Checker<'a> {
 
     fn type_mismatch(&self, rk: Kind, wk: Kind) -> Vec<Incompatibility> {
         self.incompatible(
-            "TYPE_MISMATCH",
+            AvroIncompatibility::TypeMismatch,
             format!(
                 "reader type: {} not compatible with writer type: {}",
                 rk.name(),
@@ -167,7 +167,7 @@ impl<'a> Checker<'a> {
                         if !c.compat(r, branch).is_empty() {
                             let wk = kind_of(c.writer, branch);
                             out.extend(c.incompatible(
-                                "MISSING_UNION_BRANCH",
+                                AvroIncompatibility::MissingUnionBranch,
                                 format!("reader union lacking writer type: {}", wk.name()),
                             ));
                         }
@@ -192,7 +192,7 @@ impl<'a> Checker<'a> {
             (NamedKind::Fixed { size: rs }, NamedKind::Fixed { size: ws }) if rs != ws => {
                 out.extend(self.at("size", |c| {
                     c.incompatible(
-                        "FIXED_SIZE_MISMATCH",
+                        AvroIncompatibility::FixedSizeMismatch,
                         format!("expected: {ws}, found: {rs}"),
                     )
                 }));
@@ -213,7 +213,7 @@ impl<'a> Checker<'a> {
                         .collect::<Vec<_>>()
                         .join(", ");
                     out.extend(self.at("symbols", |c| {
-                        c.incompatible("MISSING_ENUM_SYMBOLS", format!("[{list}]"))
+                        c.incompatible(AvroIncompatibility::MissingEnumSymbols, format!("[{list}]"))
                     }));
                 }
             }
@@ -233,14 +233,17 @@ impl<'a> Checker<'a> {
         }
         let expected = wn.fullname.clone();
         self.at("name", |c| {
-            c.incompatible("NAME_MISMATCH", format!("expected: {expected}"))
+            c.incompatible(
+                AvroIncompatibility::NameMismatch,
+                format!("expected: {expected}"),
+            )
         })
     }
 
     fn record_fields(
         &mut self,
-        reader_fields: &[crate::avro::model::Field],
-        writer_fields: &[crate::avro::model::Field],
+        reader_fields: &[Field],
+        writer_fields: &[Field],
         writer_id: NamedId,
     ) -> Vec<Incompatibility> {
         let mut out = Vec::new();
@@ -266,7 +269,7 @@ impl<'a> Checker<'a> {
                         out.extend(c.at("type", |c| c.compat(&rf.ty, &writer_record)));
                     } else {
                         out.extend(c.incompatible(
-                            "READER_FIELD_MISSING_DEFAULT_VALUE",
+                            AvroIncompatibility::ReaderFieldMissingDefaultValue,
                             format!("reader field '{}' has no default value and is missing from the writer schema", rf.name),
                         ));
                     }

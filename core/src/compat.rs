@@ -6,8 +6,7 @@
 //! Confluent does, stop at the first version that fails. Every incompatibility found against
 //! that version is returned with a kind, a JSON-pointer location and a readable message.
 
-pub mod avro;
-pub mod json;
+pub use crate::incompatibility::{Incompatibility, IncompatibilityKind};
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,7 +14,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::SchemaError;
-use crate::schema::{ParsedSchema, Schema};
+use crate::schema::Schema;
 
 /// The Confluent compatibility levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -93,16 +92,6 @@ impl FromStr for CompatibilityLevel {
     }
 }
 
-/// One reason a reader cannot read a writer's data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Incompatibility {
-    /// The kind, e.g. `READER_FIELD_MISSING_DEFAULT_VALUE` (Avro) or `type_changed` (JSON).
-    pub kind: String,
-    /// JSON pointer into the reader schema.
-    pub location: String,
-    pub message: String,
-}
-
 /// The verdict of a compatibility check.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CompatibilityReport {
@@ -124,20 +113,15 @@ impl CompatibilityReport {
 
 /// What keeps `reader` from reading data written with `writer` (empty when it can).
 pub fn reader_writer(reader: &Schema, writer: &Schema) -> Vec<Incompatibility> {
-    match (&reader.parsed, &writer.parsed) {
-        (ParsedSchema::Avro(r), ParsedSchema::Avro(w)) => avro::check(r, w),
-        (ParsedSchema::Json(r, rr), ParsedSchema::Json(w, wr)) => {
-            json::check(&r.value, rr, &w.value, wr)
-        }
-        _ => vec![Incompatibility {
-            kind: "SCHEMA_TYPE_CHANGED".into(),
-            location: "/".into(),
-            message: format!(
-                "schema type changed from {} to {}",
-                writer.schema_type, reader.schema_type
-            ),
-        }],
+    if reader.schema_type != writer.schema_type {
+        return vec![Incompatibility::type_changed(
+            writer.schema_type,
+            reader.schema_type,
+        )];
     }
+    reader
+        .model
+        .incompatibilities_reading(writer.model.as_ref())
 }
 
 /// Checks `new` against `existing` (oldest first) at `level`.
@@ -150,7 +134,7 @@ pub fn reader_writer(reader: &Schema, writer: &Schema) -> Vec<Incompatibility> {
 /// let v2 = parse(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}"#);
 /// let report = compat::check(CompatibilityLevel::Backward, &v2, &[&v1]);
 /// assert!(!report.compatible);
-/// assert_eq!(report.incompatibilities[0].kind, "READER_FIELD_MISSING_DEFAULT_VALUE");
+/// assert_eq!(report.incompatibilities[0].kind.as_str(), "READER_FIELD_MISSING_DEFAULT_VALUE");
 /// assert!(compat::check(CompatibilityLevel::Forward, &v2, &[&v1]).compatible);
 /// ```
 pub fn check(level: CompatibilityLevel, new: &Schema, existing: &[&Schema]) -> CompatibilityReport {

@@ -1,0 +1,228 @@
+//! Rules for numbers, strings and enums, and the bounds (`maximum`, `maxLength`, `minItems`...)
+//! that must not tighten.
+
+use serde_json::Value;
+
+use super::{JType, JsonIncompatibility, Loc, add, introduced, num};
+use crate::incompatibility::Incompatibility;
+
+/// A bound that must not tighten: `restricts(reader, writer)` says the reader's value is
+/// stricter than the writer's.
+pub(super) struct Bound {
+    keyword: &'static str,
+    added: JsonIncompatibility,
+    tightened: JsonIncompatibility,
+    restricts: fn(f64, f64) -> bool,
+}
+
+pub(super) const fn upper(
+    keyword: &'static str,
+    added: JsonIncompatibility,
+    tightened: JsonIncompatibility,
+) -> Bound {
+    Bound {
+        keyword,
+        added,
+        tightened,
+        restricts: |r, w| r < w,
+    }
+}
+
+pub(super) const fn lower(
+    keyword: &'static str,
+    added: JsonIncompatibility,
+    tightened: JsonIncompatibility,
+) -> Bound {
+    Bound {
+        keyword,
+        added,
+        tightened,
+        restricts: |r, w| r > w,
+    }
+}
+
+pub(super) fn bounds(
+    reader: &Value,
+    writer: &Value,
+    checks: &[Bound],
+    loc: &Loc,
+    out: &mut Vec<Incompatibility>,
+) {
+    for b in checks {
+        let (r, w) = (reader.get(b.keyword), writer.get(b.keyword));
+        if introduced(r, w) {
+            let value = r.map(ToString::to_string).unwrap_or_default();
+            add(
+                out,
+                b.added,
+                format!(
+                    "Introduced incompatible assertion {} with value {value}",
+                    b.keyword
+                ),
+                loc,
+            );
+        }
+        if let (Some(rv), Some(wv)) = (num(r), num(w))
+            && (b.restricts)(rv, wv)
+        {
+            add(
+                out,
+                b.tightened,
+                format!("More restrictive assertion {} from {wv} to {rv}", b.keyword),
+                loc,
+            );
+        }
+    }
+}
+
+pub(super) fn numeric(
+    reader: &Value,
+    writer: &Value,
+    rt: JType,
+    wt: JType,
+    loc: &Loc,
+    out: &mut Vec<Incompatibility>,
+) {
+    bounds(
+        reader,
+        writer,
+        &[
+            upper(
+                "maximum",
+                JsonIncompatibility::MaximumAdded,
+                JsonIncompatibility::MaximumDecreased,
+            ),
+            lower(
+                "minimum",
+                JsonIncompatibility::MinimumAdded,
+                JsonIncompatibility::MinimumIncreased,
+            ),
+            upper(
+                "exclusiveMaximum",
+                JsonIncompatibility::MaximumExclusiveAdded,
+                JsonIncompatibility::MaximumExclusiveDecreased,
+            ),
+            lower(
+                "exclusiveMinimum",
+                JsonIncompatibility::MinimumExclusiveAdded,
+                JsonIncompatibility::MinimumExclusiveIncreased,
+            ),
+        ],
+        loc,
+        out,
+    );
+    let (rm, wm) = (reader.get("multipleOf"), writer.get("multipleOf"));
+    if introduced(rm, wm) {
+        add(
+            out,
+            JsonIncompatibility::MultipleAdded,
+            "Introduced incompatible assertion multipleOf".into(),
+            loc,
+        );
+    }
+    if let (Some(r), Some(w)) = (num(rm), num(wm))
+        && (r - w).abs() > f64::EPSILON
+    {
+        if r > w {
+            add(
+                out,
+                JsonIncompatibility::MultipleExpanded,
+                format!("Multiple must not increase ({r} > {w})"),
+                loc,
+            );
+        } else if (w % r).abs() > f64::EPSILON {
+            add(
+                out,
+                JsonIncompatibility::MultipleChanged,
+                format!("{r} must be an integer multiple of {w}"),
+                loc,
+            );
+        }
+    }
+    if rt == JType::Integer && wt == JType::Number {
+        add(
+            out,
+            JsonIncompatibility::TypeNarrowed,
+            "Writer produces numbers while reader only accepted integers".into(),
+            loc,
+        );
+    }
+}
+
+pub(super) fn string(reader: &Value, writer: &Value, loc: &Loc, out: &mut Vec<Incompatibility>) {
+    bounds(
+        reader,
+        writer,
+        &[
+            upper(
+                "maxLength",
+                JsonIncompatibility::MaxLengthAdded,
+                JsonIncompatibility::MaxLengthDecreased,
+            ),
+            lower(
+                "minLength",
+                JsonIncompatibility::MinLengthAdded,
+                JsonIncompatibility::MinLengthIncreased,
+            ),
+        ],
+        loc,
+        out,
+    );
+    let (r, w) = (reader.get("pattern"), writer.get("pattern"));
+    if introduced(r, w) {
+        add(
+            out,
+            JsonIncompatibility::PatternAdded,
+            format!(
+                "Introduced incompatible assertion pattern with value {}",
+                r.unwrap_or(&Value::Null)
+            ),
+            loc,
+        );
+    }
+    if let (Some(r), Some(w)) = (r, w)
+        && r != w
+    {
+        add(
+            out,
+            JsonIncompatibility::PatternChanged,
+            format!("Assertion of pattern changed from {w} to {r}"),
+            loc,
+        );
+    }
+}
+
+pub(super) fn enumeration(
+    reader: &Value,
+    writer: &Value,
+    loc: &mut Loc,
+    out: &mut Vec<Incompatibility>,
+) {
+    let empty = Vec::new();
+    let r = reader
+        .get("enum")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let w = writer
+        .get("enum")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let removed: Vec<String> = w
+        .iter()
+        .filter(|v| !r.contains(v))
+        .map(ToString::to_string)
+        .collect();
+    if !removed.is_empty() {
+        loc.with(&["enum"], |loc| {
+            add(
+                out,
+                JsonIncompatibility::EnumArrayNarrowed,
+                format!(
+                    "some of enum options are no longer valid {}",
+                    removed.join(", ")
+                ),
+                loc,
+            );
+        });
+    }
+}

@@ -1,0 +1,133 @@
+//! Who may call what, and how often: callers identified by their API key, authorized by the
+//! access each route's table row (`registry_core::routes`) names, limited by per-client rate
+//! budgets. The HTTP middleware that applies it is `crate::http::access`.
+//!
+//! Off by default (the embedded single-user setup): then every caller is anonymous and only the
+//! rate limits apply.
+
+mod credentials;
+mod rate;
+
+use std::sync::Arc;
+
+use axum::http::HeaderMap;
+use registry_core::routes::Access as Needs;
+
+pub use credentials::{credentials, split_key};
+pub use rate::{Budget, Client, RateLimits, RateState};
+
+use crate::service::{Registry, Role, ServiceError};
+
+/// Why a caller may not go on.
+#[derive(Debug, Clone)]
+pub enum AuthError {
+    /// An `Authorization` header that cannot be read.
+    Malformed,
+    /// A key that does not exist, is revoked, or has another secret.
+    UnknownKey,
+    /// No key, where one is needed.
+    KeyRequired,
+    /// A key without the role the route needs.
+    NoRole { key: String, needs: Needs },
+    /// The keys could not be read.
+    Service(ServiceError),
+}
+
+/// The caller of a request, as the guard found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The key id, or `anonymous`.
+    pub id: String,
+    pub role: Option<Role>,
+}
+
+impl Principal {
+    pub fn anonymous() -> Self {
+        Self {
+            id: "anonymous".into(),
+            role: None,
+        }
+    }
+}
+
+/// Access control and rate limiting.
+pub struct Access {
+    pub enabled: bool,
+    /// With auth on, reads answer without a key.
+    pub public_reads: bool,
+    pub limits: RateLimits,
+    registry: Arc<Registry>,
+}
+
+impl std::fmt::Debug for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Access")
+            .field("enabled", &self.enabled)
+            .field("public_reads", &self.public_reads)
+            .field(
+                "read_per_second",
+                &self.limits.read.as_ref().map(|b| b.per_second),
+            )
+            .field(
+                "write_per_second",
+                &self.limits.write.as_ref().map(|b| b.per_second),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Access {
+    pub fn new(
+        registry: Arc<Registry>,
+        enabled: bool,
+        public_reads: bool,
+        limits: RateLimits,
+    ) -> Self {
+        Self {
+            enabled,
+            public_reads,
+            limits,
+            registry,
+        }
+    }
+
+    /// The principal behind the request's credentials; anonymous without any. With auth off,
+    /// credentials are not looked at.
+    pub async fn identify(&self, headers: &HeaderMap) -> Result<Principal, AuthError> {
+        if !self.enabled {
+            return Ok(Principal::anonymous());
+        }
+        let Some((id, secret)) = credentials(headers)? else {
+            return Ok(Principal::anonymous());
+        };
+        let record = self
+            .registry
+            .verify_key(&id, &secret)
+            .await
+            .map_err(AuthError::Service)?;
+        let record = record.ok_or(AuthError::UnknownKey)?;
+        Ok(Principal {
+            role: record.role.parse().ok(),
+            id: record.id,
+        })
+    }
+
+    /// 401 or 403 unless `principal` may use a route that needs `needs`.
+    pub fn authorize(&self, principal: &Principal, needs: Needs) -> Result<(), AuthError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let allowed = match principal.role {
+            Some(role) => role.grants(needs),
+            None => needs == Needs::Public || (self.public_reads && needs == Needs::Read),
+        };
+        match (allowed, principal.role) {
+            (true, _) => Ok(()),
+            (false, None) => Err(AuthError::KeyRequired),
+            (false, Some(_)) => Err(AuthError::NoRole {
+                key: principal.id.clone(),
+                needs,
+            }),
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The OpenAPI 3.0 document of the API, served at `/openapi.json`, derived from the route table:
+//! every row of `registry_core::routes::ROUTES` is an operation here (with the summary,
+//! parameters and bodies this file adds per operation, a match the compiler checks is
+//! complete), so the document cannot name a route the server lacks or miss one it has.
+//! schemathesis (`scripts/test.sh`) checks live responses against it.
+
+use std::sync::LazyLock;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use registry_core::routes::{Op, ROUTES};
+use serde_json::{Map, Value, json};
+
+use super::openapi_components::{self as c, ok, p, q, reference};
+
+/// What the document says of one operation beyond its method and path.
+struct OpDoc {
+    summary: &'static str,
+    tag: &'static str,
+    params: Vec<Value>,
+    body: Option<Value>,
+    /// The success response (`200` unless `status` says otherwise).
+    status: &'static str,
+    response: Value,
+}
+
+fn op(summary: &'static str, response: Value) -> OpDoc {
+    OpDoc {
+        summary,
+        tag: "registry",
+        params: Vec::new(),
+        body: None,
+        status: "200",
+        response,
+    }
+}
+
+impl OpDoc {
+    fn params(mut self, params: impl IntoIterator<Item = Value>) -> Self {
+        self.params.extend(params);
+        self
+    }
+
+    fn body(mut self, schema: &Value) -> Self {
+        self.body = Some(c::body(schema));
+        self
+    }
+
+    fn tag(mut self, tag: &'static str) -> Self {
+        self.tag = tag;
+        self
+    }
+}
+
+/// The document's words for each operation.
+#[allow(clippy::too_many_lines)] // one row per operation
+fn doc(operation: Op) -> OpDoc {
+    #[allow(clippy::enum_glob_use)] // one arm per operation, named as in the table
+    use Op::*;
+    let (subject, version, id) = (p("subject"), c::version_param(), c::id_param());
+    let (deleted, normalize, verbose) = (
+        q("deleted", &c::b()),
+        q("normalize", &c::b()),
+        q("verbose", &c::b()),
+    );
+    let paging = || [q("offset", &c::i()), q("limit", &c::i())];
+    let schema_ref = || reference("RegisterRequest");
+    match operation {
+        Root => op("Root", ok(&json!({"type": "object"}))),
+        ServerVersion => op("Server version", ok(&json!({"type": "object"}))),
+        Contexts => op("Contexts (only the default)", ok(&c::strings())),
+        Health => op("The process is up", ok(&json!({"type": "object"}))).tag("operations"),
+        Ready => op("The database answers", ok(&json!({"type": "object"}))).tag("operations"),
+        Metrics => op(
+            "Prometheus metrics",
+            c::content("text/plain", &c::s(), "text exposition format"),
+        )
+        .tag("operations"),
+        OpenApi => op(
+            "This document",
+            c::content(
+                "application/json",
+                &json!({"type": "object"}),
+                "OpenAPI 3.0",
+            ),
+        )
+        .tag("operations"),
+        ListSubjects => op("Subjects", ok(&c::strings()))
+            .params([
+                q("subjectPrefix", &c::s()),
+                deleted,
+                q("deletedOnly", &c::b()),
+            ])
+            .params(paging()),
+        LookupSchema => op(
+            "Look up a schema under a subject",
+            ok(&reference("SubjectVersion")),
+        )
+        .params([subject, normalize, deleted])
+        .body(&schema_ref()),
+        DeleteSubject => op("Delete a subject (soft, then permanent)", ok(&c::ints()))
+            .params([subject, q("permanent", &c::b())]),
+        ListVersions => op("Versions of a subject", ok(&c::ints()))
+            .params([subject, deleted, q("deletedOnly", &c::b())])
+            .params(paging()),
+        Register => op("Register a schema", ok(&reference("RegisterResponse")))
+            .params([subject, normalize])
+            .body(&schema_ref()),
+        GetVersion => {
+            op("One version", ok(&reference("SubjectVersion"))).params([subject, version, deleted])
+        }
+        DeleteVersion => op("Delete a version (soft, then permanent)", ok(&c::i())).params([
+            subject,
+            version,
+            q("permanent", &c::b()),
+        ]),
+        GetVersionSchema => {
+            op("The raw schema of a version", ok(&json!({}))).params([subject, version, deleted])
+        }
+        ReferencedBy => {
+            op("Ids of schemas referencing a version", ok(&c::ints())).params([subject, version])
+        }
+        ValidateVersion => op(
+            "Validate payloads against a version (extension)",
+            ok(&reference("ValidateResponse")),
+        )
+        .params([subject, version])
+        .body(&reference("ValidateRequest")),
+        VersionByMetadata => op(
+            "The latest version whose metadata properties match",
+            ok(&reference("SubjectVersion")),
+        )
+        .params([subject, q("key", &c::s()), q("value", &c::s()), deleted]),
+        ListSchemas => op(
+            "Schemas",
+            ok(&json!({"type": "array", "items": reference("SubjectVersion")})),
+        )
+        .params([
+            q("subjectPrefix", &c::s()),
+            q("latestOnly", &c::b()),
+            deleted,
+        ])
+        .params(paging()),
+        SchemaTypes => op("Schema types", ok(&c::strings())),
+        SchemaById => {
+            op("A schema by id", ok(&reference("SchemaById"))).params([id, q("subject", &c::s())])
+        }
+        SchemaTextById => {
+            op("The raw schema by id", ok(&json!({}))).params([id, q("subject", &c::s())])
+        }
+        SubjectsOfSchema => op("Subjects using a schema", ok(&c::strings())).params([id, deleted]),
+        VersionsOfSchema => op(
+            "Subject-versions using a schema",
+            ok(&json!({"type": "array", "items": reference("SubjectAndVersion")})),
+        )
+        .params([id, deleted]),
+        ValidateById => op(
+            "Validate payloads against a schema id (extension)",
+            ok(&reference("ValidateResponse")),
+        )
+        .params([id])
+        .body(&reference("ValidateRequest")),
+        CheckCompatibility => op(
+            "Check against the versions the level names",
+            ok(&reference("Compatibility")),
+        )
+        .params([subject, verbose, normalize])
+        .body(&schema_ref()),
+        CheckCompatibilityWithVersion => {
+            op("Check against one version", ok(&reference("Compatibility")))
+                .params([subject, version, verbose, normalize])
+                .body(&schema_ref())
+        }
+        GetConfig => op("Global compatibility level", ok(&reference("Config"))),
+        SetConfig => op("Set the global level", ok(&reference("ConfigUpdate")))
+            .body(&reference("ConfigUpdate")),
+        DeleteConfig => op("Reset the global level", ok(&reference("Config"))),
+        GetSubjectConfig => op("A subject's level", ok(&reference("Config")))
+            .params([subject, q("defaultToGlobal", &c::b())]),
+        SetSubjectConfig => op("Set a subject's level", ok(&reference("ConfigUpdate")))
+            .params([subject])
+            .body(&reference("ConfigUpdate")),
+        DeleteSubjectConfig => {
+            op("Remove a subject's level", ok(&reference("Config"))).params([subject])
+        }
+        GetMode => op("Global mode", ok(&reference("Mode"))),
+        SetMode => op("Set the global mode", ok(&reference("Mode"))).body(&reference("Mode")),
+        DeleteMode => op("Reset the global mode", ok(&reference("Mode"))),
+        GetSubjectMode => op("A subject's mode", ok(&reference("Mode")))
+            .params([subject, q("defaultToGlobal", &c::b())]),
+        SetSubjectMode => op("Set a subject's mode", ok(&reference("Mode")))
+            .params([subject])
+            .body(&reference("Mode")),
+        DeleteSubjectMode => {
+            op("Remove a subject's mode", ok(&reference("Mode"))).params([subject])
+        }
+        ListEdges => op(
+            "Edges and their delivery state",
+            ok(&json!({"type": "array", "items": {"type": "object"}})),
+        )
+        .tag("admin"),
+        AddEdge => op("Add an edge", ok(&reference("Edge")))
+            .body(&reference("Edge"))
+            .tag("admin"),
+        RemoveEdge => op("Remove an edge", ok(&reference("Edge")))
+            .params([json!({"name": "url", "in": "query", "required": true, "schema": c::s()})])
+            .tag("admin"),
+        ListKeys => op(
+            "API keys (never their secrets)",
+            ok(&json!({"type": "array", "items": reference("Key")})),
+        )
+        .tag("admin"),
+        CreateKey => op("Create an API key (shown once)", ok(&reference("Key")))
+            .body(&reference("NewKey"))
+            .tag("admin"),
+        RevokeKey => op(
+            "Revoke an API key",
+            ok(&json!({"type": "object", "required": ["id"], "properties": {"id": c::s()}})),
+        )
+        .params([p("id")])
+        .tag("admin"),
+        Search => op(
+            "Ranked full-text search over subjects, schema text, names, docs and tags (extension)",
+            ok(&reference("SearchPage")),
+        )
+        .params([
+            q("q", &c::s()),
+            q(
+                "type",
+                &json!({"type": "string", "enum": ["AVRO", "JSON", "avro", "json"]}),
+            ),
+            q("subjectPrefix", &c::s()),
+            q("tag", &c::s()),
+            q("offset", &json!({"type": "integer", "minimum": 0})),
+            q(
+                "limit",
+                &json!({"type": "integer", "minimum": 1, "maximum": 1000}),
+            ),
+        ])
+        .tag("search"),
+        Events => op(
+            "The audit timeline: changes after a sequence number (extension)",
+            ok(&reference("EventPage")),
+        )
+        .params([
+            q("after", &c::i()),
+            q("subject", &c::s()),
+            q(
+                "limit",
+                &json!({"type": "integer", "minimum": 1, "maximum": 1000}),
+            ),
+        ])
+        .tag("admin"),
+        ExportEvents => op(
+            "The audit timeline as JSON lines (extension)",
+            c::content("application/x-ndjson", &c::s(), "one event per line"),
+        )
+        .params([q("after", &c::i()), q("subject", &c::s())])
+        .tag("admin"),
+        ConsoleRedirect => OpDoc {
+            status: "308",
+            ..op(
+                "The web console (redirects to /ui/)",
+                json!({"description": "to /ui/"}),
+            )
+            .tag("console")
+        },
+        ConsolePage => op(
+            "The web console",
+            c::content("text/html", &c::s(), "the console page"),
+        )
+        .tag("console"),
+        ConsoleFile => op(
+            "A file of the web console",
+            c::content("*/*", &c::s(), "a static file"),
+        )
+        .params([p("path")])
+        .tag("console"),
+    }
+}
+
+/// The document: one operation per row of the route table.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for route in ROUTES {
+        let d = doc(route.op);
+        let mut responses = c::errors();
+        responses.insert(d.status.into(), d.response);
+        let mut operation = json!({
+            "summary": d.summary,
+            "tags": [d.tag],
+            "parameters": d.params,
+            "responses": responses,
+        });
+        if let Some(body) = d.body {
+            operation["requestBody"] = body;
+        }
+        // A catch-all `{*name}` is an ordinary `{name}` parameter to OpenAPI.
+        let path = route.path.replace("{*", "{");
+        let item = paths.entry(path).or_insert_with(|| json!({}));
+        item[route.method.as_str().to_ascii_lowercase()] = operation;
+    }
+    c::wrap(&paths)
+}
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| document().to_string());
+
+pub async fn serve() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        DOCUMENT.as_str(),
+    )
+        .into_response()
+}

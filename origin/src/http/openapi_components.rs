@@ -1,0 +1,164 @@
+//! The parts of the OpenAPI document the operations share: the API's body shapes
+//! (`components`), parameters, responses and the document's frame.
+
+use serde_json::{Map, Value, json};
+
+use super::respond::CONTENT_TYPE;
+
+pub fn s() -> Value {
+    json!({"type": "string"})
+}
+
+pub fn i() -> Value {
+    json!({"type": "integer"})
+}
+
+pub fn b() -> Value {
+    json!({"type": "boolean"})
+}
+
+pub fn strings() -> Value {
+    json!({"type": "array", "items": {"type": "string"}})
+}
+
+pub fn ints() -> Value {
+    json!({"type": "array", "items": {"type": "integer"}})
+}
+
+pub fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// A JSON request body in the registry's content types.
+pub fn body(schema: &Value) -> Value {
+    json!({"required": true, "content": {CONTENT_TYPE: {"schema": schema}, "application/json": {"schema": schema}}})
+}
+
+/// A 200 response with a JSON body.
+pub fn ok(schema: &Value) -> Value {
+    json!({"description": "OK", "content": {CONTENT_TYPE: {"schema": schema}}})
+}
+
+/// A response of another content type.
+pub fn content(content_type: &str, schema: &Value, description: &str) -> Value {
+    json!({"description": description, "content": {content_type: {"schema": schema}}})
+}
+
+/// An optional query parameter.
+pub fn q(name: &str, schema: &Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "schema": schema})
+}
+
+/// A path parameter (a string).
+pub fn p(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})
+}
+
+pub fn version_param() -> Value {
+    json!({"name": "version", "in": "path", "required": true, "schema": {"type": "string", "description": "a number, latest or -1"}})
+}
+
+pub fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}})
+}
+
+/// The error responses every operation may give.
+pub fn errors() -> Map<String, Value> {
+    [
+        "400", "401", "403", "404", "409", "413", "415", "422", "429", "503",
+    ]
+    .iter()
+    .map(|code| {
+        (
+            (*code).to_owned(),
+            json!({"$ref": "#/components/responses/Error"}),
+        )
+    })
+    .collect()
+}
+
+/// The body shapes.
+#[allow(clippy::too_many_lines)] // the API's shapes, one after the other
+fn schemas() -> Value {
+    let (s, i, b) = (s(), i(), b());
+    let levels = [
+        "NONE",
+        "BACKWARD",
+        "BACKWARD_TRANSITIVE",
+        "FORWARD",
+        "FORWARD_TRANSITIVE",
+        "FULL",
+        "FULL_TRANSITIVE",
+    ];
+    json!({
+        "Error": {"type": "object", "required": ["error_code", "message"],
+                  "properties": {"error_code": i, "message": s}, "additionalProperties": false},
+        "Reference": {"type": "object", "required": ["name", "subject", "version"],
+                      "properties": {"name": s, "subject": s, "version": i}},
+        "RegisterRequest": {"type": "object", "required": ["schema"], "properties": {
+            "schema": s, "schemaType": {"type": "string", "enum": ["AVRO", "JSON"]},
+            "references": {"type": "array", "items": reference("Reference")},
+            "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "id": i, "version": i}},
+        "RegisterResponse": {"type": "object", "required": ["id"],
+                             "properties": {"id": i, "version": i, "schemaType": s, "schema": s}},
+        "SchemaById": {"type": "object", "required": ["schema"], "properties": {
+            "schema": s, "schemaType": s, "references": {"type": "array", "items": reference("Reference")}}},
+        "SubjectVersion": {"type": "object", "required": ["subject", "version", "id", "schema"], "properties": {
+            "subject": s, "version": i, "id": i, "schema": s, "schemaType": s,
+            "references": {"type": "array", "items": reference("Reference")},
+            "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "deleted": b}},
+        "SubjectAndVersion": {"type": "object", "required": ["subject", "version"],
+                              "properties": {"subject": s, "version": i}},
+        "Compatibility": {"type": "object", "required": ["is_compatible"],
+                          "properties": {"is_compatible": b, "messages": strings()}},
+        "ConfigUpdate": {"type": "object", "required": ["compatibility"],
+                         "properties": {"compatibility": {"type": "string", "enum": levels}}},
+        "Config": {"type": "object", "required": ["compatibilityLevel"], "properties": {"compatibilityLevel": s}},
+        "Mode": {"type": "object", "required": ["mode"], "properties": {
+            "mode": {"type": "string", "enum": ["READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT"]}}},
+        "ValidateRequest": {"type": "object", "description": "one payload as `data`, or several as `payloads`",
+                            "properties": {"data": {}, "payloads": {"type": "array", "items": {}}}},
+        "ValidateResponse": {"type": "object"},
+        "Edge": {"type": "object", "required": ["url"], "properties": {"url": s}},
+        "NewKey": {"type": "object", "required": ["role"], "properties": {
+            "role": {"type": "string", "enum": ["read", "write", "admin"]}, "name": s}},
+        "SearchPage": {"type": "object", "required": ["total", "offset", "limit", "results"], "properties": {
+            "query": s, "total": i, "offset": i, "limit": i,
+            "results": {"type": "array", "items": {"type": "object",
+                "required": ["subject", "version", "id", "schemaType", "score"],
+                "properties": {"subject": s, "version": i, "id": i, "schemaType": s,
+                               "tags": strings(), "score": {"type": "number"}}}}}},
+        "EventPage": {"type": "object", "required": ["events", "next"], "properties": {
+            "next": i,
+            "events": {"type": "array", "items": {"type": "object", "required": ["seq", "kind", "actor", "at"],
+                "properties": {"seq": i, "kind": s, "subject": {"type": "string", "nullable": true},
+                               "version": {"type": "integer", "nullable": true},
+                               "id": {"type": "integer", "nullable": true}, "actor": s, "at": s,
+                               "detail": {"type": "object", "nullable": true}}}}}},
+        "Key": {"type": "object", "required": ["id", "role"], "properties": {
+            "id": s, "key": s, "role": s, "name": s, "created_ms": i,
+            "revoked_ms": {"type": "integer", "nullable": true}}},
+    })
+}
+
+/// The document around `paths`.
+pub fn wrap(paths: &Map<String, Value>) -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "LLM Schema Registry",
+            "version": "1",
+            "description": "The Confluent Schema Registry REST API, with validation, API keys and edge administration.",
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "schemas": schemas(),
+            "responses": {"Error": {"description": "An error in the Confluent format",
+                                    "content": {CONTENT_TYPE: {"schema": reference("Error")}}}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "basic": {"type": "http", "scheme": "basic"}},
+        },
+        "security": [{}, {"bearer": []}, {"basic": []}],
+        "paths": paths,
+    })
+}

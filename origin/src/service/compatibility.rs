@@ -1,0 +1,88 @@
+//! Compatibility checks without registering (`POST /compatibility/...`): against a numbered
+//! version, only that version; against `latest` or without a version, the versions the
+//! subject's level names (all of them for the transitive levels, newest first).
+
+use registry_core::{CompatibilityLevel, CompatibilityReport, Schema, compat};
+
+use super::{Registry, SchemaInput, ServiceError};
+use crate::store::{Deleted, VersionRecord};
+
+/// Which existing versions a check covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    /// One numbered version.
+    Version(i32),
+    /// The versions the level names; the subject must have some.
+    Latest,
+    /// The versions the level names; none is fine.
+    All,
+}
+
+/// The verdict and the level it was given at.
+#[derive(Debug, Clone)]
+pub struct CompatibilityAnswer {
+    pub level: CompatibilityLevel,
+    pub report: CompatibilityReport,
+}
+
+impl Registry {
+    pub async fn check_compatibility(
+        &self,
+        subject: &str,
+        against: Against,
+        input: &SchemaInput,
+        normalize: bool,
+    ) -> Result<CompatibilityAnswer, ServiceError> {
+        let new = self.parse_new(input, normalize).await?;
+        let own = self.db.run(|s| s.settings(Some(subject))).await?;
+        let configured = match own.compatibility {
+            Some(level) => Some(level),
+            None => self.db.run(|s| s.settings(None)).await?.compatibility,
+        };
+        let level = self.level_in_force(configured.as_deref());
+        let existing = self.existing_for(subject, against).await?;
+        let parsed = self.parsed_versions(&existing).await?;
+        let report = self
+            .cpu()
+            .run(move || {
+                let refs: Vec<&Schema> = parsed.iter().map(AsRef::as_ref).collect();
+                compat::check(level, &new, &refs)
+            })
+            .await?;
+        Ok(CompatibilityAnswer { level, report })
+    }
+
+    async fn existing_for(
+        &self,
+        subject: &str,
+        against: Against,
+    ) -> Result<Vec<VersionRecord>, ServiceError> {
+        match against {
+            Against::Version(number) => Ok(vec![
+                self.version(subject, Some(number), Deleted::Exclude)
+                    .await?,
+            ]),
+            Against::Latest => {
+                let all = self
+                    .db
+                    .run(|s| s.versions(subject, Deleted::Exclude))
+                    .await?;
+                if all.is_empty() {
+                    // The error a read of the latest version would give.
+                    return Err(self
+                        .version(subject, None, Deleted::Exclude)
+                        .await
+                        .err()
+                        .unwrap_or(ServiceError::SubjectNotFound {
+                            subject: subject.to_owned(),
+                        }));
+                }
+                Ok(all)
+            }
+            Against::All => Ok(self
+                .db
+                .run(|s| s.versions(subject, Deleted::Exclude))
+                .await?),
+        }
+    }
+}

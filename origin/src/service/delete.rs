@@ -1,0 +1,158 @@
+//! Deletes: a version or a whole subject, soft first (hidden, still readable with
+//! `deleted=true`), then permanent (gone, with the schemas no other version uses). Refused while
+//! other schemas reference what would go.
+
+use registry_core::change::Change;
+use registry_core::invalidation::EventKind;
+
+use super::{Registry, ServiceError, Written};
+use crate::store::{Deleted, VersionRecord, WriteTx};
+
+impl Registry {
+    /// Deletes one version (`None`: the latest live one); returns its number.
+    pub async fn delete_version(
+        &self,
+        subject: &str,
+        version: Option<i32>,
+        permanent: bool,
+        actor: &str,
+    ) -> Result<Written<i32>, ServiceError> {
+        let number = match version {
+            Some(v) => v,
+            None => self.version(subject, None, Deleted::Exclude).await?.version,
+        };
+        let mut tx = self.db.run(|s| s.begin_write()).await?;
+        tx.lock_subject(subject).await?;
+        let all = tx.versions(subject, Deleted::Include).await?;
+        let target = find_target(subject, &all, number, permanent)?;
+        refuse_if_referenced(&mut *tx, subject, Some(number)).await?;
+        let id = target.schema.id;
+        let mut change = Change::new(EventKind::SoftDeleteVersion, Some(subject));
+        change.versions = vec![number];
+        change.ids = vec![id];
+        if permanent {
+            change.kind = EventKind::DeleteVersion;
+            tx.remove_versions(subject, Some(number)).await?;
+            if tx.remove_schema_if_unused(id).await? {
+                change.removed_ids.push(id);
+            }
+        } else {
+            tx.mark_deleted(subject, Some(number)).await?;
+        }
+        let stale = self.commit_change(tx, &change, actor, None).await?;
+        Ok(Written {
+            value: number,
+            stale,
+        })
+    }
+
+    /// Deletes every version of a subject; returns the versions deleted.
+    pub async fn delete_subject(
+        &self,
+        subject: &str,
+        permanent: bool,
+        actor: &str,
+    ) -> Result<Written<Vec<i32>>, ServiceError> {
+        let mut tx = self.db.run(|s| s.begin_write()).await?;
+        tx.lock_subject(subject).await?;
+        let all = tx.versions(subject, Deleted::Include).await?;
+        if all.is_empty() {
+            return Err(ServiceError::SubjectNotFound {
+                subject: subject.to_owned(),
+            });
+        }
+        let live = all.iter().any(|v| !v.deleted);
+        let who = || (subject.to_owned(), None);
+        match (permanent, live) {
+            (false, false) => {
+                let (subject, version) = who();
+                return Err(ServiceError::SoftDeleted { subject, version });
+            }
+            (true, true) => {
+                let (subject, version) = who();
+                return Err(ServiceError::NotSoftDeleted { subject, version });
+            }
+            _ => {}
+        }
+        refuse_if_referenced(&mut *tx, subject, None).await?;
+        let mut change = Change::new(EventKind::SoftDeleteSubject, Some(subject));
+        change.versions = all.iter().map(|v| v.version).collect();
+        change.ids = all.iter().map(|v| v.schema.id).collect();
+        let affected: Vec<i32> = all
+            .iter()
+            .filter(|v| permanent || !v.deleted)
+            .map(|v| v.version)
+            .collect();
+        if permanent {
+            change.kind = EventKind::DeleteSubject;
+            tx.remove_versions(subject, None).await?;
+            for id in &change.ids {
+                if tx.remove_schema_if_unused(*id).await? {
+                    change.removed_ids.push(*id);
+                }
+            }
+            tx.remove_subject(subject).await?;
+        } else {
+            tx.mark_deleted(subject, None).await?;
+        }
+        let stale = self.commit_change(tx, &change, actor, None).await?;
+        Ok(Written {
+            value: affected,
+            stale,
+        })
+    }
+}
+
+/// The version to delete, if this delete may happen to it.
+fn find_target<'a>(
+    subject: &str,
+    all: &'a [VersionRecord],
+    number: i32,
+    permanent: bool,
+) -> Result<&'a VersionRecord, ServiceError> {
+    if all.is_empty() {
+        return Err(ServiceError::SubjectNotFound {
+            subject: subject.to_owned(),
+        });
+    }
+    let Some(target) = all.iter().find(|v| v.version == number) else {
+        return Err(ServiceError::VersionNotFound {
+            subject: subject.to_owned(),
+            version: number.to_string(),
+        });
+    };
+    let (subject, version) = (subject.to_owned(), Some(number));
+    match (permanent, target.deleted) {
+        (false, true) => Err(ServiceError::SoftDeleted { subject, version }),
+        (true, false) => Err(ServiceError::NotSoftDeleted { subject, version }),
+        _ => Ok(target),
+    }
+}
+
+/// 42206 while schemas still in use reference the version (or any version of the subject).
+async fn refuse_if_referenced(
+    tx: &mut dyn WriteTx,
+    subject: &str,
+    version: Option<i32>,
+) -> Result<(), ServiceError> {
+    let versions = match version {
+        Some(v) => vec![v],
+        None => tx
+            .version_states(subject)
+            .await?
+            .iter()
+            .map(|v| v.version)
+            .collect(),
+    };
+    for v in versions {
+        let ids = tx.referrers(subject, v).await?;
+        if !ids.is_empty() {
+            return Err(ServiceError::Referenced {
+                subject: subject.to_owned(),
+                version,
+                ids,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The edges that receive invalidations: added (URLs must be http or https), removed, and
+//! listed with their delivery state and lag.
+
+use super::{Registry, ServiceError};
+use crate::store::now_ms;
+
+/// An edge with how far behind the log it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EdgeView {
+    pub url: String,
+    pub cursor: i64,
+    pub head: i64,
+    pub lag_events: i64,
+    /// Age of the oldest event it has not acknowledged.
+    pub lag_seconds: f64,
+    pub last_error: Option<String>,
+    pub last_attempt_ms: Option<i64>,
+    pub last_success_ms: Option<i64>,
+}
+
+impl Registry {
+    pub async fn edges(&self) -> Result<Vec<EdgeView>, ServiceError> {
+        let head = self.db.run(|s| s.max_event_seq()).await?;
+        let mut out = Vec::new();
+        for edge in self.db.run(|s| s.edges()).await? {
+            let lag_events = (head - edge.cursor).max(0);
+            let lag_seconds = if lag_events == 0 {
+                0.0
+            } else {
+                self.db
+                    .run(|s| s.event_time_ms(edge.cursor + 1))
+                    .await?
+                    .map_or(0.0, |t| (now_ms() - t).max(0) as f64 / 1000.0)
+            };
+            out.push(EdgeView {
+                url: edge.url,
+                cursor: edge.cursor,
+                head,
+                lag_events,
+                lag_seconds,
+                last_error: edge.last_error,
+                last_attempt_ms: edge.last_attempt_ms,
+                last_success_ms: edge.last_success_ms,
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn add_edge(&self, url: &str) -> Result<(), ServiceError> {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ServiceError::Invalid(format!(
+                "edge url must be http(s): {url}"
+            )));
+        }
+        self.db
+            .run(|s| s.add_edge(url.trim_end_matches('/')))
+            .await?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    pub async fn remove_edge(&self, url: &str) -> Result<(), ServiceError> {
+        if self
+            .db
+            .run(|s| s.remove_edge(url.trim_end_matches('/')))
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound(format!("no edge {url}")))
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The one error type of the service layer: what went wrong in domain terms. The HTTP layer
+//! maps each variant to a status and a Confluent error code in one place
+//! (`crate::http::error`); database and internal details are logged there, never sent.
+
+use registry_core::limits::LimitError;
+
+use crate::store::{Outage, Setting, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServiceError {
+    #[error("subject {subject} not found")]
+    SubjectNotFound { subject: String },
+    #[error("version {version} of {subject} not found")]
+    VersionNotFound { subject: String, version: String },
+    /// No schema with this id (as written in the request).
+    #[error("schema {id} not found")]
+    SchemaNotFound { id: String },
+    /// A lookup found no version of the subject with the schema.
+    #[error("schema not found under subject {subject}")]
+    SchemaNotInSubject { subject: String },
+    /// No version of the subject has the metadata asked for.
+    #[error("no version of {subject} has the metadata")]
+    NoMatchingMetadata { subject: String },
+    /// Soft-deleting what is already soft-deleted (a version, or the whole subject).
+    #[error("already soft-deleted")]
+    SoftDeleted {
+        subject: String,
+        version: Option<i32>,
+    },
+    /// Permanently deleting what was not soft-deleted first.
+    #[error("not soft-deleted first")]
+    NotSoftDeleted {
+        subject: String,
+        version: Option<i32>,
+    },
+    /// A subject has no setting of its own.
+    #[error("{setting:?} not configured for {subject}")]
+    NotConfigured { subject: String, setting: Setting },
+    /// Something of the registry's own that does not exist (an edge, a key).
+    #[error("{0}")]
+    NotFound(String),
+    #[error("incompatible: {0}")]
+    Incompatible(String),
+    #[error("invalid schema: {0}")]
+    InvalidSchema(String),
+    #[error("invalid version {0}")]
+    InvalidVersion(String),
+    /// IMPORT of a version number the subject already has.
+    #[error("version {version} of {subject} exists")]
+    VersionExists { subject: String, version: i32 },
+    #[error("invalid compatibility level {0}")]
+    InvalidCompatibilityLevel(String),
+    #[error("invalid mode {0}")]
+    InvalidMode(String),
+    #[error("invalid subject {0}")]
+    InvalidSubject(String),
+    #[error("not permitted: {0}")]
+    NotPermitted(String),
+    /// Other schemas reference what was to be deleted (a version, or the whole subject).
+    #[error("referenced by {ids:?}")]
+    Referenced {
+        subject: String,
+        version: Option<i32>,
+        ids: Vec<i64>,
+    },
+    #[error("id conflict: {0}")]
+    IdConflict(String),
+    /// A schema text over the size or nesting limits.
+    #[error("{0}")]
+    Limit(LimitError),
+    /// Any other request that is understood but cannot be done.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database cannot be reached, or did not answer in time.
+    #[error("database unavailable (timeout: {timeout})")]
+    Unavailable { timeout: bool },
+    /// Every worker for CPU-bound work is busy.
+    #[error("no worker free for CPU-bound work")]
+    Busy,
+    /// A fault of ours; the text is for the log.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        if e.is_pool_timeout() {
+            tracing::warn!(error = %e, "database pool timed out");
+            metrics::counter!("registry_db_pool_wait_timeouts_total").increment(1);
+            return Self::Unavailable { timeout: true };
+        }
+        if e.is_outage() {
+            if !matches!(e, StoreError::CircuitOpen) {
+                tracing::warn!(error = %e, "database unreachable");
+            }
+            return Self::Unavailable { timeout: false };
+        }
+        Self::Internal(e.to_string())
+    }
+}
+
+impl Outage for ServiceError {
+    fn is_outage(&self) -> bool {
+        matches!(self, Self::Unavailable { .. })
+    }
+}
+
+impl ServiceError {
+    pub fn invalid_schema(e: impl std::fmt::Display) -> Self {
+        Self::InvalidSchema(e.to_string())
+    }
+}

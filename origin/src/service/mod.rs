@@ -1,0 +1,199 @@
+//! The service layer: every operation of the registry as one function that takes domain input
+//! and returns a domain result (writes: with the cache keys they made stale), or a
+//! [`ServiceError`]. It owns the rules (registration, deletes, settings, keys), the caches and
+//! the CPU pool; it drives the store and knows nothing of HTTP.
+//!
+//! [`Registry`] is the shared context; each concern adds its functions in its own file
+//! (`register.rs`, `delete.rs`, `settings.rs`...).
+
+mod cache;
+mod compatibility;
+mod cpu;
+mod delete;
+mod edges;
+mod error;
+mod events;
+mod follow;
+mod keys;
+mod log_cursor;
+mod lookup;
+mod reads;
+mod register;
+mod schemas;
+mod search;
+mod settings;
+mod validate;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+use registry_core::cache_key::CacheKey;
+use registry_core::change::Change;
+use registry_core::{CompatibilityLevel, Schema};
+
+pub use cache::{CachedBody, ResponseCache};
+pub use compatibility::{Against, CompatibilityAnswer};
+pub use cpu::CpuPool;
+pub use edges::EdgeView;
+pub use error::ServiceError;
+pub use follow::{follow_log, next_notification};
+pub use keys::{KeyCache, NewKey, Role, generate_key, hash_secret};
+pub use log_cursor::LogCursor;
+pub use reads::subject_version;
+pub use register::{RegisterInput, Registered, check_subject};
+pub use schemas::SchemaInput;
+pub use settings::{SettingsView, parse_level, parse_mode};
+
+use crate::store::{Database, NewEvent, WriteTx};
+
+/// Sizes, lifetimes and defaults.
+#[derive(Debug, Clone)]
+pub struct RegistryOptions {
+    /// The memory all the caches together may hold (bytes, estimated per entry).
+    pub cache_bytes: u64,
+    /// How long a cached mutable response may live if no event drops it first.
+    pub mutable_ttl: Duration,
+    /// The compatibility level when none is configured.
+    pub default_compatibility: CompatibilityLevel,
+    /// Deepest chain of references followed when resolving a schema.
+    pub max_reference_depth: usize,
+    /// Largest schema text accepted (bytes); larger ones get 422 (42209).
+    pub max_schema_bytes: usize,
+    /// Deepest nesting in a schema text; deeper ones get 422 (42210).
+    pub max_json_depth: usize,
+    /// How long CPU-bound work waits for a worker before the request is refused (503).
+    pub cpu_wait: Duration,
+}
+
+impl Default for RegistryOptions {
+    fn default() -> Self {
+        Self {
+            cache_bytes: 48 << 20,
+            mutable_ttl: Duration::from_secs(5),
+            default_compatibility: CompatibilityLevel::Backward,
+            max_reference_depth: 32,
+            max_schema_bytes: 256 * 1024,
+            max_json_depth: 64,
+            cpu_wait: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The result of a write: its value and the cached responses it made stale (already dropped
+/// from this origin's cache; an edge that forwarded the write drops them too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written<T> {
+    pub value: T,
+    pub stale: Vec<CacheKey>,
+}
+
+/// Most schema ids whose reads are counted between two flushes; reads of others are not
+/// counted until the next flush (the counters stay a few MiB at most).
+pub const MAX_COUNTED_IDS: usize = 65_536;
+
+/// The registry service shared by all requests.
+pub struct Registry {
+    pub db: Arc<Database>,
+    pub options: RegistryOptions,
+    /// Signalled after every write, to wake the invalidation dispatcher at once.
+    pub wake: Arc<tokio::sync::Notify>,
+    pub cache: ResponseCache,
+    pub keys: KeyCache,
+    parsed: Cache<i64, Arc<Schema>>,
+    cpu: CpuPool,
+    /// Reads of schemas by id since the last flush ([`Registry::take_reads`]), for warming.
+    reads: dashmap::DashMap<i64, u64>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("backend", &self.db.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Registry {
+    /// The caches share `options.cache_bytes`: three quarters for responses, an eighth for
+    /// parsed schemas (with their validators).
+    pub fn new(db: Arc<Database>, options: RegistryOptions) -> Self {
+        Self {
+            cache: ResponseCache::new(options.cache_bytes, options.mutable_ttl),
+            parsed: schemas::parsed_cache(options.cache_bytes / 8 + 1),
+            cpu: CpuPool::per_core(options.cpu_wait),
+            keys: KeyCache::new(),
+            reads: dashmap::DashMap::new(),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            db,
+            options,
+        }
+    }
+
+    /// The CPU pool, for work that callers run themselves.
+    pub fn cpu(&self) -> &CpuPool {
+        &self.cpu
+    }
+
+    /// Appends `change` to the event log in `tx` and commits; then drops what it made stale
+    /// from this origin's caches and wakes the dispatcher.
+    async fn commit_change(
+        &self,
+        mut tx: Box<dyn WriteTx>,
+        change: &Change,
+        actor: &str,
+        detail: Option<String>,
+    ) -> Result<Vec<CacheKey>, ServiceError> {
+        tx.append_event(&NewEvent {
+            change,
+            actor,
+            detail,
+        })
+        .await?;
+        tx.commit().await?;
+        let stale = change.stale_keys();
+        self.forget(&stale).await;
+        self.wake.notify_one();
+        Ok(stale)
+    }
+
+    /// Drops `keys` from this origin's caches (its own writes, and other origins' from the
+    /// event log).
+    pub async fn forget(&self, keys: &[CacheKey]) {
+        self.cache.invalidate(keys).await;
+        for key in keys {
+            match key {
+                CacheKey::SchemaById(id) => self.parsed.invalidate(id).await,
+                CacheKey::ApiKey(id) => self.keys.forget(id).await,
+                _ => {}
+            }
+        }
+    }
+
+    /// Counts a read of schema `id` (cheap: one shard lock and an add).
+    pub fn count_read(&self, id: i64) {
+        if let Some(mut n) = self.reads.get_mut(&id) {
+            *n += 1;
+        } else if self.reads.len() < MAX_COUNTED_IDS {
+            *self.reads.entry(id).or_insert(0) += 1;
+        }
+    }
+
+    /// The reads counted since the last call, most first; the counters restart from zero.
+    pub fn take_reads(&self) -> Vec<(i64, u64)> {
+        let mut out = Vec::with_capacity(self.reads.len());
+        self.reads.retain(|id, n| {
+            out.push((*id, *n));
+            false
+        });
+        out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The level in force given a stored setting.
+    pub fn level_in_force(&self, configured: Option<&str>) -> CompatibilityLevel {
+        configured
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(self.options.default_compatibility)
+    }
+}

@@ -1,0 +1,357 @@
+//! Registration (and IMPORT with explicit ids and versions): the new schema is parsed and
+//! checked against the subject's versions before any lock is taken; the transaction then only
+//! re-reads the subject's state and writes if it has not moved. When it has, the check runs
+//! again; after a few such races the last attempt checks under the lock, so a busy subject
+//! still makes progress.
+
+use registry_core::api::Mode;
+use registry_core::change::Change;
+use registry_core::invalidation::EventKind;
+use registry_core::search::SearchTerms;
+use registry_core::{CompatibilityLevel, Schema, SchemaType, compat};
+
+use super::{Registry, SchemaInput, ServiceError, Written};
+use crate::store::{
+    Deleted, NewSchema, NewVersion, Settings, VersionRecord, VersionState, WriteTx,
+};
+
+/// Checks run outside the lock before the last attempt runs them under it.
+const OPTIMISTIC_ATTEMPTS: usize = 3;
+
+/// A registration request.
+#[derive(Debug, Clone)]
+pub struct RegisterInput {
+    pub subject: String,
+    pub schema: SchemaInput,
+    pub normalize: bool,
+    /// JSON, as sent.
+    pub metadata: Option<String>,
+    pub rule_set: Option<String>,
+    /// IMPORT mode: the id and version to register under.
+    pub import_id: Option<i64>,
+    pub import_version: Option<i32>,
+    /// Who asked (an API key id or `anonymous`), for the event log.
+    pub actor: String,
+}
+
+/// What a registration gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub id: i64,
+    pub version: i32,
+    pub schema_type: SchemaType,
+    /// The schema as stored.
+    pub text: String,
+    /// False when the subject already had this schema (nothing was written).
+    pub created: bool,
+}
+
+/// The subject's state a decision was made on.
+struct Snapshot {
+    live: Vec<VersionRecord>,
+    level: CompatibilityLevel,
+    mode: Mode,
+}
+
+impl Snapshot {
+    fn new(
+        registry: &Registry,
+        subject: &Settings,
+        global: &Settings,
+        live: Vec<VersionRecord>,
+    ) -> Self {
+        let compatibility = subject
+            .compatibility
+            .as_ref()
+            .or(global.compatibility.as_ref());
+        let mode = subject.mode.as_deref().or(global.mode.as_deref());
+        Self {
+            live,
+            level: registry.level_in_force(compatibility.map(String::as_str)),
+            mode: mode.and_then(Mode::parse).unwrap_or_default(),
+        }
+    }
+
+    /// Whether a state read under the lock is the one this snapshot was taken of.
+    fn still(&self, other: &Snapshot, states: &[VersionState]) -> bool {
+        let live: Vec<i32> = states
+            .iter()
+            .filter(|v| !v.deleted)
+            .map(|v| v.version)
+            .collect();
+        let mine: Vec<i32> = self.live.iter().map(|v| v.version).collect();
+        live == mine && self.level == other.level && self.mode == other.mode
+    }
+}
+
+/// What the checks decided.
+enum Decision {
+    /// The subject already has the schema.
+    Existing(Registered),
+    Write,
+}
+
+/// Whether a name can be a subject.
+pub fn check_subject(subject: &str) -> Result<(), ServiceError> {
+    if subject.is_empty() || subject.len() > 4096 || subject.chars().any(char::is_control) {
+        return Err(ServiceError::InvalidSubject(
+            subject.escape_default().to_string(),
+        ));
+    }
+    Ok(())
+}
+
+impl Registry {
+    /// Registers a schema under a subject, or finds it there.
+    pub async fn register(
+        &self,
+        input: &RegisterInput,
+    ) -> Result<Written<Registered>, ServiceError> {
+        check_subject(&input.subject)?;
+        let schema = self.parse_new(&input.schema, input.normalize).await?;
+        let terms = SearchTerms::of(
+            &input.subject,
+            schema.schema_type,
+            &schema.text,
+            input.metadata.as_deref(),
+        );
+        let outcome = self.register_parsed(input, &schema, &terms).await;
+        let label = match &outcome {
+            Ok(w) if w.value.created => "created",
+            Ok(_) => "existing",
+            Err(ServiceError::Unavailable { .. } | ServiceError::Internal(_)) => "failed",
+            Err(_) => "rejected",
+        };
+        metrics::counter!("registry_registrations_total", "outcome" => label).increment(1);
+        outcome
+    }
+
+    async fn register_parsed(
+        &self,
+        input: &RegisterInput,
+        schema: &Schema,
+        terms: &SearchTerms,
+    ) -> Result<Written<Registered>, ServiceError> {
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            let snapshot = self.snapshot(&input.subject).await?;
+            if let Decision::Existing(found) = self.decide(input, schema, &snapshot).await? {
+                return Ok(Written {
+                    value: found,
+                    stale: Vec::new(),
+                });
+            }
+            if let Some(done) = self
+                .write_registration(input, schema, terms, Some(&snapshot))
+                .await?
+            {
+                return Ok(done);
+            }
+            metrics::counter!("registry_registration_retries_total").increment(1);
+        }
+        self.write_registration(input, schema, terms, None)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Internal("registration under the lock did not finish".into())
+            })
+    }
+
+    /// The subject's settings and live versions, read outside any transaction.
+    async fn snapshot(&self, subject: &str) -> Result<Snapshot, ServiceError> {
+        let subject_settings = self.db.run(|s| s.settings(Some(subject))).await?;
+        let global = self.db.run(|s| s.settings(None)).await?;
+        let live = self
+            .db
+            .run(|s| s.versions(subject, Deleted::Exclude))
+            .await?;
+        Ok(Snapshot::new(self, &subject_settings, &global, live))
+    }
+
+    /// The same schema already there, the mode, then compatibility with the live versions.
+    async fn decide(
+        &self,
+        input: &RegisterInput,
+        schema: &Schema,
+        snapshot: &Snapshot,
+    ) -> Result<Decision, ServiceError> {
+        let fingerprint = schema.fingerprint.to_hex();
+        if let Some(same) = snapshot
+            .live
+            .iter()
+            .find(|v| v.schema.fingerprint == fingerprint)
+        {
+            return Ok(Decision::Existing(Registered {
+                id: same.schema.id,
+                version: same.version,
+                schema_type: schema.schema_type,
+                text: schema.text.clone(),
+                created: false,
+            }));
+        }
+        let import = input.import_id.is_some();
+        match (snapshot.mode, import) {
+            (Mode::Readonly | Mode::ReadonlyOverride, _) => {
+                return Err(ServiceError::NotPermitted(format!(
+                    "Subject {} is in read-only mode",
+                    input.subject
+                )));
+            }
+            (Mode::Import, true) => return Ok(Decision::Write),
+            (Mode::Import, false) => {
+                return Err(ServiceError::NotPermitted(
+                    "In IMPORT mode a registration must give the id to import".into(),
+                ));
+            }
+            (Mode::Readwrite, true) => {
+                return Err(ServiceError::NotPermitted(format!(
+                    "Subject {} is not in IMPORT mode; an id cannot be given",
+                    input.subject
+                )));
+            }
+            (Mode::Readwrite, false) => {}
+        }
+        self.check_against(&input.subject, schema, snapshot).await?;
+        Ok(Decision::Write)
+    }
+
+    async fn check_against(
+        &self,
+        subject: &str,
+        schema: &Schema,
+        snapshot: &Snapshot,
+    ) -> Result<(), ServiceError> {
+        let existing = self.parsed_versions(&snapshot.live).await?;
+        let (level, new) = (snapshot.level, schema.clone());
+        let report = self
+            .cpu()
+            .run(move || {
+                let refs: Vec<&Schema> = existing.iter().map(AsRef::as_ref).collect();
+                compat::check(level, &new, &refs)
+            })
+            .await?;
+        if report.compatible {
+            return Ok(());
+        }
+        let version = report
+            .failed_version_index
+            .map_or(0, |i| snapshot.live[i].version);
+        Err(ServiceError::Incompatible(format!(
+            "Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}] (version {version}, {level})",
+            report.messages().join("; ")
+        )))
+    }
+
+    /// Writes the version if the subject is still as `snapshot` saw it (`None` when it moved);
+    /// without a snapshot, decides under the lock.
+    async fn write_registration(
+        &self,
+        input: &RegisterInput,
+        schema: &Schema,
+        terms: &SearchTerms,
+        snapshot: Option<&Snapshot>,
+    ) -> Result<Option<Written<Registered>>, ServiceError> {
+        let mut tx = self.db.run(|s| s.begin_write()).await?;
+        let subject = input.subject.as_str();
+        let subject_settings = tx.lock_subject(subject).await?;
+        let global = tx.settings(None).await?;
+        if let Some(snapshot) = snapshot {
+            let states = tx.version_states(subject).await?;
+            let now = Snapshot::new(self, &subject_settings, &global, Vec::new());
+            if !snapshot.still(&now, &states) {
+                return Ok(None);
+            }
+        } else {
+            let live = tx.versions(subject, Deleted::Exclude).await?;
+            let locked = Snapshot::new(self, &subject_settings, &global, live);
+            if let Decision::Existing(found) = self.decide(input, schema, &locked).await? {
+                return Ok(Some(Written {
+                    value: found,
+                    stale: Vec::new(),
+                }));
+            }
+        }
+        let (id, version) = self.insert(&mut *tx, input, schema, terms).await?;
+        let mut change = Change::new(EventKind::Register, Some(subject));
+        change.versions = vec![version];
+        change.ids = vec![id];
+        let stale = self.commit_change(tx, &change, &input.actor, None).await?;
+        Ok(Some(Written {
+            value: Registered {
+                id,
+                version,
+                schema_type: schema.schema_type,
+                text: schema.text.clone(),
+                created: true,
+            },
+            stale,
+        }))
+    }
+
+    /// The schema row (found or inserted), the version row and its search document.
+    async fn insert(
+        &self,
+        tx: &mut dyn WriteTx,
+        input: &RegisterInput,
+        schema: &Schema,
+        terms: &SearchTerms,
+    ) -> Result<(i64, i32), ServiceError> {
+        let fingerprint = schema.fingerprint.to_hex();
+        let new = NewSchema {
+            id: input.import_id,
+            fingerprint: &fingerprint,
+            schema_type: schema.schema_type,
+            text: &schema.text,
+            references: &schema.references,
+        };
+        let id = schema_row(tx, &new).await?;
+        let subject = input.subject.as_str();
+        let version = match input.import_version {
+            Some(v) => v,
+            None => tx.max_version(subject).await?.unwrap_or(0) + 1,
+        };
+        if tx
+            .version_states(subject)
+            .await?
+            .iter()
+            .any(|v| v.version == version)
+        {
+            return Err(ServiceError::VersionExists {
+                subject: subject.to_owned(),
+                version,
+            });
+        }
+        let row = NewVersion {
+            subject,
+            version,
+            schema_id: id,
+            metadata: input.metadata.as_deref(),
+            rule_set: input.rule_set.as_deref(),
+        };
+        tx.insert_version(&row).await?;
+        tx.insert_search_doc(&row, schema.schema_type.as_str(), terms)
+            .await?;
+        Ok((id, version))
+    }
+}
+
+/// The id of the schema row: the existing one with the same content, or a new one (under the
+/// IMPORT id when given, which must not be taken by other content).
+async fn schema_row(tx: &mut dyn WriteTx, new: &NewSchema<'_>) -> Result<i64, ServiceError> {
+    let existing = tx.schema_id(new.fingerprint).await?;
+    match (new.id, existing) {
+        (Some(wanted), Some(id)) if id == wanted => Ok(id),
+        (Some(wanted), Some(id)) => Err(ServiceError::IdConflict(format!(
+            "this schema is already registered with id {id}, not {wanted}"
+        ))),
+        (Some(wanted), None) if tx.schema_exists(wanted).await? => Err(ServiceError::IdConflict(
+            format!("id {wanted} is already used by another schema"),
+        )),
+        (None, Some(id)) => Ok(id),
+        (_, None) => match tx.insert_schema(new).await? {
+            Some(id) => Ok(id),
+            // Another subject's registration inserted the same content and committed first.
+            None => tx.schema_id(new.fingerprint).await?.ok_or_else(|| {
+                ServiceError::Internal("schema row vanished after a conflict".into())
+            }),
+        },
+    }
+}

@@ -1,0 +1,46 @@
+//! Search (`GET /search`) over the index the registrations write, and catching the index up
+//! with versions stored before it existed.
+
+use registry_core::search::SearchTerms;
+
+use super::{Registry, ServiceError};
+use crate::store::rows::schema_type;
+use crate::store::{NewVersion, SearchPage, SearchQuery};
+
+/// Versions indexed per transaction while catching up.
+const INDEX_BATCH: i64 = 500;
+
+impl Registry {
+    pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, ServiceError> {
+        let started = std::time::Instant::now();
+        let page = self.db.run(|s| s.search(query)).await?;
+        metrics::histogram!("registry_search_seconds").record(started.elapsed().as_secs_f64());
+        Ok(page)
+    }
+
+    /// Indexes every version that has no search document yet; how many it indexed.
+    pub async fn index_missing(&self) -> Result<usize, ServiceError> {
+        let mut total = 0;
+        loop {
+            let batch = self.db.run(|s| s.unindexed(INDEX_BATCH)).await?;
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            let mut tx = self.db.run(|s| s.begin_write()).await?;
+            for v in &batch {
+                let ty = schema_type(&v.schema_type)?;
+                let terms = SearchTerms::of(&v.subject, ty, &v.schema_text, v.metadata.as_deref());
+                let row = NewVersion {
+                    subject: &v.subject,
+                    version: v.version,
+                    schema_id: v.schema_id,
+                    metadata: None,
+                    rule_set: None,
+                };
+                tx.insert_search_doc(&row, &v.schema_type, &terms).await?;
+            }
+            tx.commit().await?;
+            total += batch.len();
+        }
+    }
+}

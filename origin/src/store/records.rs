@@ -1,0 +1,215 @@
+//! What the store gives and takes, as typed records: the schema and version records the
+//! service works with, the settings of a scope, events, keys, edges and search pages. Row
+//! structs as the databases return them are in [`super::rows`].
+
+use registry_core::change::Change;
+use registry_core::invalidation::EventKind;
+use registry_core::{SchemaReference, SchemaType};
+
+/// A stored schema (one row per fingerprint).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSchema {
+    pub id: i64,
+    pub fingerprint: String,
+    pub schema_type: SchemaType,
+    pub text: String,
+    pub references: Vec<SchemaReference>,
+}
+
+/// A version of a subject, joined with its schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRecord {
+    pub subject: String,
+    pub version: i32,
+    pub deleted: bool,
+    pub metadata: Option<String>,
+    pub rule_set: Option<String>,
+    pub schema: StoredSchema,
+}
+
+/// A version's number and state, without its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct VersionState {
+    pub version: i32,
+    pub deleted: bool,
+}
+
+/// Where a schema is used.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Usage {
+    pub subject: String,
+    pub version: i32,
+    pub deleted: bool,
+}
+
+/// Which versions a read includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Deleted {
+    /// Only live versions (the default).
+    #[default]
+    Exclude,
+    /// Live and soft-deleted.
+    Include,
+    /// Only soft-deleted.
+    Only,
+}
+
+impl Deleted {
+    pub fn from_flags(deleted: bool, deleted_only: bool) -> Self {
+        match (deleted, deleted_only) {
+            (_, true) => Self::Only,
+            (true, false) => Self::Include,
+            (false, false) => Self::Exclude,
+        }
+    }
+}
+
+/// The settings stored for one scope (a subject, or the global one); `None` where unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Settings {
+    pub compatibility: Option<String>,
+    pub mode: Option<String>,
+}
+
+/// A setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    Compatibility,
+    Mode,
+}
+
+impl Setting {
+    /// The column (subjects) and key (global settings) it is stored under.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Compatibility => "compatibility",
+            Self::Mode => "mode",
+        }
+    }
+
+    /// The kind of event that records a change of it.
+    pub fn event(self) -> EventKind {
+        match self {
+            Self::Compatibility => EventKind::Config,
+            Self::Mode => EventKind::Mode,
+        }
+    }
+
+    /// Its value in `settings`.
+    pub fn of(self, settings: &Settings) -> Option<&str> {
+        match self {
+            Self::Compatibility => settings.compatibility.as_deref(),
+            Self::Mode => settings.mode.as_deref(),
+        }
+    }
+}
+
+/// A schema to insert.
+#[derive(Debug, Clone)]
+pub struct NewSchema<'a> {
+    /// IMPORT mode: the id to use; otherwise the next from the sequence.
+    pub id: Option<i64>,
+    pub fingerprint: &'a str,
+    pub schema_type: SchemaType,
+    pub text: &'a str,
+    pub references: &'a [SchemaReference],
+}
+
+/// A version to insert.
+#[derive(Debug, Clone)]
+pub struct NewVersion<'a> {
+    pub subject: &'a str,
+    pub version: i32,
+    pub schema_id: i64,
+    pub metadata: Option<&'a str>,
+    pub rule_set: Option<&'a str>,
+}
+
+/// An event of the log, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub seq: i64,
+    pub kind: EventKind,
+    pub subject: Option<String>,
+    pub version: Option<i32>,
+    pub schema_id: Option<i64>,
+    /// The cache keys the change made stale ([`Change::stale_keys`] when it was written).
+    pub keys: Vec<String>,
+    pub actor: String,
+    pub created_at: String,
+    /// What changed beyond the kind, as JSON (settings: from/to; keys: action, key, role).
+    pub detail: Option<String>,
+}
+
+/// An event to append: the change, who made it, and what else to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub change: &'a Change,
+    pub actor: &'a str,
+    pub detail: Option<String>,
+}
+
+/// An API key as stored: never its secret, only the secret's SHA-256 (hex).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub secret_hash: String,
+    pub created_ms: i64,
+    pub revoked_ms: Option<i64>,
+}
+
+/// An edge as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EdgeRecord {
+    pub url: String,
+    pub cursor: i64,
+    pub last_error: Option<String>,
+    pub last_attempt_ms: Option<i64>,
+    pub last_success_ms: Option<i64>,
+}
+
+/// A search (`GET /search`).
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Free text; its words are matched as prefixes, all of them.
+    pub text: String,
+    /// A schema type, or `None` for any.
+    pub schema_type: Option<SchemaType>,
+    pub subject_prefix: String,
+    /// A metadata tag the hit must carry (exact, case-insensitive), or empty.
+    pub tag: String,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One hit: a subject's highest matching live version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub subject: String,
+    pub version: i32,
+    pub id: i64,
+    pub schema_type: String,
+    pub tags: Vec<String>,
+    /// Higher is better; 0 when the query has no words.
+    pub score: f64,
+}
+
+/// A page of hits and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchPage {
+    pub total: i64,
+    pub hits: Vec<SearchHit>,
+}
+
+/// A version without a search document (stored before the index existed).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Unindexed {
+    pub subject: String,
+    pub version: i32,
+    pub schema_id: i64,
+    pub schema_type: String,
+    pub schema_text: String,
+    pub metadata: Option<String>,
+}
