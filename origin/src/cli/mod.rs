@@ -14,7 +14,7 @@ pub use transfer::{ExportArgs, ImportArgs, Line, SchemaLine};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use registry_core::{CompatibilityLevel, SchemaType};
 
 #[derive(Debug, Parser)]
@@ -77,25 +77,15 @@ pub enum KeysCommand {
     Revoke { id: String },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum TypeArg {
-    Avro,
-    Json,
-}
-
-impl From<TypeArg> for SchemaType {
-    fn from(t: TypeArg) -> Self {
-        match t {
-            TypeArg::Avro => SchemaType::Avro,
-            TypeArg::Json => SchemaType::Json,
-        }
-    }
+/// A schema type as the command line takes it (`avro`, `json`, any case).
+fn parse_type(s: &str) -> Result<SchemaType, String> {
+    s.parse().map_err(|e: registry_core::SchemaError| e.message)
 }
 
 #[derive(Debug, Args)]
 pub struct CompatArgs {
-    #[arg(long = "type", value_enum)]
-    pub schema_type: TypeArg,
+    #[arg(long = "type", value_parser = parse_type)]
+    pub schema_type: SchemaType,
     /// BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE.
     #[arg(long, value_parser = parse_level)]
     pub level: CompatibilityLevel,
@@ -112,8 +102,8 @@ pub struct CompatArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    #[arg(long = "type", value_enum)]
-    pub schema_type: TypeArg,
+    #[arg(long = "type", value_parser = parse_type)]
+    pub schema_type: SchemaType,
     #[arg(long)]
     pub schema: PathBuf,
     /// Files holding one JSON document each (or JSON Lines: one datum per line).
@@ -132,8 +122,8 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct FingerprintArgs {
-    #[arg(long = "type", value_enum)]
-    pub schema_type: TypeArg,
+    #[arg(long = "type", value_parser = parse_type)]
+    pub schema_type: SchemaType,
     pub file: PathBuf,
     /// Print the canonical form instead.
     #[arg(long)]

@@ -36,7 +36,7 @@ fn print_json(value: &Value) {
 
 pub fn compat(args: &CompatArgs) -> u8 {
     let run = || -> Result<u8, u8> {
-        let ty = args.schema_type.into();
+        let ty = args.schema_type;
         let new = load_schema(ty, &args.new_schema, ParseOptions::default())?;
         let existing = args
             .existing
@@ -159,11 +159,7 @@ fn check_json(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8> 
 
 pub fn validate(args: &ValidateArgs) -> u8 {
     let run = || -> Result<u8, u8> {
-        let schema = load_schema(
-            args.schema_type.into(),
-            &args.schema,
-            ParseOptions::default(),
-        )?;
+        let schema = load_schema(args.schema_type, &args.schema, ParseOptions::default())?;
         let checked = if args.binary {
             check_binary(args, &schema)?
         } else {
@@ -198,7 +194,7 @@ pub fn fingerprint(args: &FingerprintArgs) -> u8 {
         normalize: args.normalize,
         ..ParseOptions::default()
     };
-    match load_schema(args.schema_type.into(), &args.file, options) {
+    match load_schema(args.schema_type, &args.file, options) {
         Err(code) => code,
         Ok(schema) => {
             if args.json {

@@ -227,7 +227,7 @@ fn doc(operation: Op) -> OpDoc {
             q("q", &c::s()),
             q(
                 "type",
-                &json!({"type": "string", "enum": ["AVRO", "JSON", "avro", "json"]}),
+                &json!({"type": "string", "enum": c::schema_types(true)}),
             ),
             q("subjectPrefix", &c::s()),
             q("tag", &c::s()),

@@ -1,6 +1,7 @@
 //! The parts of the OpenAPI document the operations share: the API's body shapes
 //! (`components`), parameters, responses and the document's frame.
 
+use registry_core::SchemaType;
 use serde_json::{Map, Value, json};
 
 use super::respond::CONTENT_TYPE;
@@ -77,6 +78,19 @@ pub fn errors() -> Map<String, Value> {
     .collect()
 }
 
+/// The schema types' names (with their lowercase spellings too when `any_case`).
+pub fn schema_types(any_case: bool) -> Vec<String> {
+    let names = SchemaType::ALL.iter().map(|t| t.as_str().to_owned());
+    if any_case {
+        names
+            .clone()
+            .chain(names.map(|n| n.to_ascii_lowercase()))
+            .collect()
+    } else {
+        names.collect()
+    }
+}
+
 /// The body shapes.
 #[allow(clippy::too_many_lines)] // the API's shapes, one after the other
 fn schemas() -> Value {
@@ -96,7 +110,7 @@ fn schemas() -> Value {
         "Reference": {"type": "object", "required": ["name", "subject", "version"],
                       "properties": {"name": s, "subject": s, "version": i}},
         "RegisterRequest": {"type": "object", "required": ["schema"], "properties": {
-            "schema": s, "schemaType": {"type": "string", "enum": ["AVRO", "JSON"]},
+            "schema": s, "schemaType": {"type": "string", "enum": schema_types(false)},
             "references": {"type": "array", "items": reference("Reference")},
             "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "id": i, "version": i}},
         "RegisterResponse": {"type": "object", "required": ["id"],

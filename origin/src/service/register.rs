@@ -109,12 +109,16 @@ impl Registry {
     ) -> Result<Written<Registered>, ServiceError> {
         check_subject(&input.subject)?;
         let schema = self.parse_new(&input.schema, input.normalize).await?;
-        let terms = SearchTerms::of(
-            &input.subject,
+        let (subject, ty, text) = (
+            input.subject.clone(),
             schema.schema_type,
-            &schema.text,
-            input.metadata.as_deref(),
+            schema.text.clone(),
         );
+        let metadata = input.metadata.clone();
+        let terms = self
+            .cpu()
+            .run(move || SearchTerms::of(&subject, ty, &text, metadata.as_deref()))
+            .await?;
         let outcome = self.register_parsed(input, &schema, &terms).await;
         let label = match &outcome {
             Ok(w) if w.value.created => "created",

@@ -26,10 +26,26 @@ impl Registry {
             if batch.is_empty() {
                 return Ok(total);
             }
+            let documents = batch.clone();
+            let terms = self
+                .cpu()
+                .run(move || {
+                    documents
+                        .iter()
+                        .map(|v| {
+                            let ty = schema_type(&v.schema_type)?;
+                            Ok(SearchTerms::of(
+                                &v.subject,
+                                ty,
+                                &v.schema_text,
+                                v.metadata.as_deref(),
+                            ))
+                        })
+                        .collect::<Result<Vec<_>, crate::store::StoreError>>()
+                })
+                .await??;
             let mut tx = self.db.run(|s| s.begin_write()).await?;
-            for v in &batch {
-                let ty = schema_type(&v.schema_type)?;
-                let terms = SearchTerms::of(&v.subject, ty, &v.schema_text, v.metadata.as_deref());
+            for (v, terms) in batch.iter().zip(&terms) {
                 let row = NewVersion {
                     subject: &v.subject,
                     version: v.version,
@@ -37,7 +53,7 @@ impl Registry {
                     metadata: None,
                     rule_set: None,
                 };
-                tx.insert_search_doc(&row, &v.schema_type, &terms).await?;
+                tx.insert_search_doc(&row, &v.schema_type, terms).await?;
             }
             tx.commit().await?;
             total += batch.len();
