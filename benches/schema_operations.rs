@@ -82,12 +82,18 @@ fn compatibility(c: &mut Criterion) {
     let (new, old) = history.split_last().expect("versions");
     let latest = [old.last().expect("one")];
     group.bench_function("avro BACKWARD vs 1", |b| {
-        b.iter(|| compat::check(CompatibilityLevel::Backward, black_box(new), &latest).compatible);
+        b.iter(|| {
+            compat::check(CompatibilityLevel::Backward, black_box(new), &latest)
+                .expect("within budget")
+                .compatible
+        });
     });
     let all: Vec<&Schema> = old.iter().collect();
     group.bench_function("avro FULL_TRANSITIVE vs 50", |b| {
         b.iter(|| {
-            compat::check(CompatibilityLevel::FullTransitive, black_box(new), &all).compatible
+            compat::check(CompatibilityLevel::FullTransitive, black_box(new), &all)
+                .expect("within budget")
+                .compatible
         });
     });
     let json_v1 = parse(SchemaType::Json, &json_object(100));
@@ -100,6 +106,7 @@ fn compatibility(c: &mut Criterion) {
                 black_box(&json_v2),
                 &json_old[..1],
             )
+            .expect("within budget")
             .compatible
         });
     });
@@ -110,6 +117,7 @@ fn compatibility(c: &mut Criterion) {
                 black_box(&json_v2),
                 &json_old,
             )
+            .expect("within budget")
             .compatible
         });
     });

@@ -55,8 +55,9 @@ pub mod codes {
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
-/// The request content types the API accepts (besides none at all): the registry's own, plain
-/// JSON, and octet-stream (read as JSON), as Confluent's server does.
+/// The request content types the API accepts for a body: the registry's own, plain JSON, and
+/// octet-stream (read as JSON), as Confluent's server does. A body must declare one (none of
+/// them is a type a browser page of another site may send without asking).
 pub const ACCEPTED_CONTENT_TYPES: [&str; 4] = [
     "application/vnd.schemaregistry.v1+json",
     "application/vnd.schemaregistry+json",
@@ -72,7 +73,7 @@ pub fn accepts_content_type(header: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    essence.is_empty() || ACCEPTED_CONTENT_TYPES.contains(&essence.as_str())
+    ACCEPTED_CONTENT_TYPES.contains(&essence.as_str())
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference

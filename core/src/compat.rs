@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::budget::{Budget, Exceeded};
 use crate::error::SchemaError;
 use crate::schema::Schema;
 
@@ -111,20 +112,32 @@ impl CompatibilityReport {
     }
 }
 
-/// What keeps `reader` from reading data written with `writer` (empty when it can).
-pub fn reader_writer(reader: &Schema, writer: &Schema) -> Vec<Incompatibility> {
+/// What keeps `reader` from reading data written with `writer` (empty when it can), within
+/// `budget`.
+///
+/// # Errors
+/// When the comparison needs more work than the budget allows.
+pub fn reader_writer(
+    reader: &Schema,
+    writer: &Schema,
+    budget: &mut Budget,
+) -> Result<Vec<Incompatibility>, Exceeded> {
     if reader.schema_type != writer.schema_type {
-        return vec![Incompatibility::type_changed(
+        return Ok(vec![Incompatibility::type_changed(
             writer.schema_type,
             reader.schema_type,
-        )];
+        )]);
     }
     reader
         .model
-        .incompatibilities_reading(writer.model.as_ref())
+        .incompatibilities_reading(writer.model.as_ref(), budget)
 }
 
-/// Checks `new` against `existing` (oldest first) at `level`.
+/// Checks `new` against `existing` (oldest first) at `level`, within the default budget
+/// ([`Budget::default`]; [`check_within`] takes another).
+///
+/// # Errors
+/// When the schemas are too complex to compare within the budget.
 ///
 /// # Examples
 /// ```
@@ -132,17 +145,34 @@ pub fn reader_writer(reader: &Schema, writer: &Schema) -> Vec<Incompatibility> {
 /// let parse = |t: &str| Schema::parse(SchemaType::Avro, t, &[], ParseOptions::default()).unwrap();
 /// let v1 = parse(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}"#);
 /// let v2 = parse(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}"#);
-/// let report = compat::check(CompatibilityLevel::Backward, &v2, &[&v1]);
+/// let report = compat::check(CompatibilityLevel::Backward, &v2, &[&v1]).unwrap();
 /// assert!(!report.compatible);
 /// assert_eq!(report.incompatibilities[0].kind.as_str(), "READER_FIELD_MISSING_DEFAULT_VALUE");
-/// assert!(compat::check(CompatibilityLevel::Forward, &v2, &[&v1]).compatible);
+/// assert!(compat::check(CompatibilityLevel::Forward, &v2, &[&v1]).unwrap().compatible);
 /// ```
-pub fn check(level: CompatibilityLevel, new: &Schema, existing: &[&Schema]) -> CompatibilityReport {
+pub fn check(
+    level: CompatibilityLevel,
+    new: &Schema,
+    existing: &[&Schema],
+) -> Result<CompatibilityReport, Exceeded> {
+    check_within(level, new, existing, &mut Budget::default())
+}
+
+/// [`check`] within `budget`.
+///
+/// # Errors
+/// When the check needs more work than the budget allows, or the budget's caller gave up.
+pub fn check_within(
+    level: CompatibilityLevel,
+    new: &Schema,
+    existing: &[&Schema],
+    budget: &mut Budget,
+) -> Result<CompatibilityReport, Exceeded> {
     if level == CompatibilityLevel::None || existing.is_empty() {
-        return CompatibilityReport {
+        return Ok(CompatibilityReport {
             compatible: true,
             ..CompatibilityReport::default()
-        };
+        });
     }
     let take = if level.is_transitive() {
         existing.len()
@@ -152,21 +182,21 @@ pub fn check(level: CompatibilityLevel, new: &Schema, existing: &[&Schema]) -> C
     for (index, old) in existing.iter().enumerate().rev().take(take) {
         let mut found = Vec::new();
         if level.checks_backward() {
-            found.extend(reader_writer(new, old));
+            found.extend(reader_writer(new, old, budget)?);
         }
         if level.checks_forward() {
-            found.extend(reader_writer(old, new));
+            found.extend(reader_writer(old, new, budget)?);
         }
         if !found.is_empty() {
-            return CompatibilityReport {
+            return Ok(CompatibilityReport {
                 compatible: false,
                 incompatibilities: found,
                 failed_version_index: Some(index),
-            };
+            });
         }
     }
-    CompatibilityReport {
+    Ok(CompatibilityReport {
         compatible: true,
         ..CompatibilityReport::default()
-    }
+    })
 }

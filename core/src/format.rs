@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::budget::{Budget, Exceeded};
 use crate::error::SchemaError;
 use crate::incompatibility::Incompatibility;
 use crate::issue::ValidationIssue;
@@ -67,8 +68,15 @@ pub trait SchemaModel: Any + Send + Sync + fmt::Debug {
     fn validator(&self) -> Result<Arc<dyn DatumValidator>, SchemaError>;
 
     /// What keeps this schema, as the reader, from reading data written with `writer`, a model
-    /// of the same format (the caller checks the types match).
-    fn incompatibilities_reading(&self, writer: &dyn SchemaModel) -> Vec<Incompatibility>;
+    /// of the same format (the caller checks the types match), within `budget`.
+    ///
+    /// # Errors
+    /// When the comparison needs more work than the budget allows.
+    fn incompatibilities_reading(
+        &self,
+        writer: &dyn SchemaModel,
+        budget: &mut Budget,
+    ) -> Result<Vec<Incompatibility>, Exceeded>;
 }
 
 /// Checks data against one schema.

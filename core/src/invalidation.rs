@@ -5,6 +5,8 @@
 //! `"{timestamp}.{body}"`). The edge rejects a bad signature, a timestamp more than
 //! [`MAX_SKEW_SECS`] away from its clock, and a batch `nonce` it has seen (a replay). Each
 //! delivery attempt has a fresh nonce, so retries are accepted and applied idempotently by `seq`.
+//! The batch names the edge it is for, so one captured on its way to one edge is refused by the
+//! others; applying a batch twice only drops cache entries again, so a replay is harmless.
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -82,12 +84,30 @@ pub struct InvalidationEvent {
 pub struct InvalidationBatch {
     /// Unique per delivery attempt: a repeated nonce is a replay.
     pub nonce: String,
+    /// The edge it is for (its URL as the origin knows it), inside what is signed: a batch
+    /// captured on its way to one edge is refused by every other.
+    pub edge: String,
     pub events: Vec<InvalidationEvent>,
 }
 
 impl InvalidationBatch {
     pub fn max_seq(&self) -> Option<i64> {
         self.events.iter().map(|e| e.seq).max()
+    }
+
+    /// Whether the batch is for the edge answering at `url` (scheme, host and port compared;
+    /// a path the origin added is the edge's own).
+    pub fn is_for(&self, url: &str) -> bool {
+        fn origin(u: &str) -> String {
+            let (scheme, rest) = u.split_once("://").unwrap_or(("", u));
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            format!(
+                "{}://{}",
+                scheme.to_ascii_lowercase(),
+                authority.to_ascii_lowercase()
+            )
+        }
+        origin(&self.edge) == origin(url)
     }
 }
 
@@ -148,6 +168,19 @@ mod tests {
             assert_eq!(json.as_str(), Some(kind.as_str()));
             assert_eq!(EventKind::from_name(kind.as_str()), Some(kind));
         }
+    }
+
+    #[test]
+    fn a_batch_names_its_edge() {
+        let batch = InvalidationBatch {
+            nonce: "n".into(),
+            edge: "http://127.0.0.1:8787".into(),
+            events: Vec::new(),
+        };
+        assert!(batch.is_for("http://127.0.0.1:8787/_registry/invalidate"));
+        assert!(batch.is_for("HTTP://127.0.0.1:8787/"));
+        assert!(!batch.is_for("http://127.0.0.1:8788/_registry/invalidate"));
+        assert!(!batch.is_for("https://127.0.0.1:8787/"));
     }
 
     #[test]

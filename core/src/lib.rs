@@ -9,9 +9,11 @@
 
 pub mod api;
 pub mod avro;
+pub mod budget;
 pub mod cache_key;
 pub mod change;
 pub mod compat;
+pub mod credentials;
 pub mod error;
 pub mod format;
 pub mod formats;

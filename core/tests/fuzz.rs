@@ -290,7 +290,9 @@ fn avro_compatibility() {
             };
             let existing: Vec<&Schema> = existing.iter().collect();
             for level in CompatibilityLevel::ALL {
-                let report = compat::check(level, new, &existing);
+                let Ok(report) = compat::check(level, new, &existing) else {
+                    continue;
+                };
                 assert_eq!(report.compatible, report.incompatibilities.is_empty());
             }
             !existing.is_empty()
@@ -311,7 +313,9 @@ fn json_compatibility() {
                 return false;
             };
             for level in CompatibilityLevel::ALL {
-                let report = compat::check(level, &a, &[&b]);
+                let Ok(report) = compat::check(level, &a, &[&b]) else {
+                    continue;
+                };
                 assert_eq!(report.compatible, report.incompatibilities.is_empty());
             }
             true

@@ -75,9 +75,19 @@ struct Entry {
 /// How long a key the origin accepted is trusted for reads served from KV.
 const KEY_TRUST_MS: u64 = 60_000;
 
+/// A key revoked at the origin is refused here for this long (more than [`KEY_TRUST_MS`]),
+/// across every isolate: the invalidation leaves a mark in KV.
+const REVOKED_MARK_SECS: u64 = 180;
+
+/// A credential the origin accepted: until when, and the key id it names.
+struct Trusted {
+    until: u64,
+    key_id: Option<String>,
+}
+
 thread_local! {
-    /// Credentials the origin accepted recently (SHA-256 of the header -> expiry, ms).
-    static TRUSTED_KEYS: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
+    /// Credentials the origin accepted recently, by SHA-256 of the `Authorization` header.
+    static TRUSTED_KEYS: RefCell<HashMap<String, Trusted>> = RefCell::new(HashMap::new());
     static VALIDATORS: RefCell<(HashMap<String, Validator>, VecDeque<String>)> = RefCell::new((HashMap::new(), VecDeque::new()));
 }
 
@@ -114,7 +124,7 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
         Plan::Invalidate => invalidate(&mut req, kv, config).await,
         Plan::Read(key) if !has_query => {
             if config.reads_need_key
-                && let Some(refused) = check_key(&req, config).await?
+                && let Some(refused) = check_key(&req, config, kv).await?
             {
                 return Ok(refused);
             }
@@ -147,7 +157,7 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
 /// With key-protected reads, a request is served from KV only with a key the origin accepts:
 /// checked with the origin (a cheap authenticated read) and then trusted for
 /// [`KEY_TRUST_MS`]. The edge never serves what the origin would refuse. `Some` is the refusal.
-async fn check_key(req: &Request, config: &EdgeConfig) -> Result<Option<Response>> {
+async fn check_key(req: &Request, config: &EdgeConfig, kv: &KvStore) -> Result<Option<Response>> {
     use sha2::Digest;
     let Some(auth) = req.headers().get("authorization")? else {
         return error(
@@ -158,16 +168,24 @@ async fn check_key(req: &Request, config: &EdgeConfig) -> Result<Option<Response
         .map(Some);
     };
     let digest = hex::encode(sha2::Sha256::digest(auth.as_bytes()));
+    let key_id = registry_core::credentials::from_authorization(&auth).map(|(id, _)| id);
     let now = Date::now().as_millis();
-    if TRUSTED_KEYS.with(|t| t.borrow().get(&digest).is_some_and(|until| *until > now)) {
+    let trusted = TRUSTED_KEYS.with(|t| t.borrow().get(&digest).is_some_and(|k| k.until > now));
+    if trusted && !revoked(kv, key_id.as_deref()).await? {
         return Ok(None);
     }
     match origin_get(config, "/schemas/types", Some(auth), None).await {
         Ok(r) if r.status_code() == 200 => {
             TRUSTED_KEYS.with(|t| {
                 let mut t = t.borrow_mut();
-                t.retain(|_, until| *until > now);
-                t.insert(digest, now + KEY_TRUST_MS);
+                t.retain(|_, k| k.until > now);
+                t.insert(
+                    digest,
+                    Trusted {
+                        until: now + KEY_TRUST_MS,
+                        key_id,
+                    },
+                );
             });
             Ok(None)
         }
@@ -179,6 +197,29 @@ async fn check_key(req: &Request, config: &EdgeConfig) -> Result<Option<Response
         )
         .map(Some),
     }
+}
+
+/// Whether key `id` was revoked at the origin lately (the mark an invalidation leaves in KV).
+async fn revoked(kv: &KvStore, id: Option<&str>) -> Result<bool> {
+    let Some(id) = id else { return Ok(false) };
+    Ok(kv.get(&revoked_mark(id)).text().await?.is_some())
+}
+
+fn revoked_mark(id: &str) -> String {
+    format!("_registry/revoked/{}", urlencode(id))
+}
+
+/// Forgets what this isolate trusted of key `id` and marks it revoked for every isolate.
+async fn forget_key(kv: &KvStore, id: &str) -> Result<()> {
+    TRUSTED_KEYS.with(|t| {
+        t.borrow_mut()
+            .retain(|_, k| k.key_id.as_deref() != Some(id));
+    });
+    kv.put(&revoked_mark(id), "1")?
+        .expiration_ttl(REVOKED_MARK_SECS)
+        .execute()
+        .await?;
+    Ok(())
 }
 
 /// A copy of an origin response (whose headers are immutable) with our cache header added.
@@ -401,6 +442,13 @@ async fn invalidate(req: &mut Request, kv: &KvStore, config: &EdgeConfig) -> Res
         Ok(b) => b,
         Err(e) => return error(400, 400, &format!("invalid batch: {e}")),
     };
+    if !batch.is_for(req.url()?.as_ref()) {
+        return error(
+            403,
+            codes::FORBIDDEN,
+            "invalidation refused: this batch is for another edge",
+        );
+    }
     let nonce_key = format!("_registry/nonce/{}", batch.nonce);
     if kv.get(&nonce_key).text().await?.is_some() {
         return error(
@@ -416,7 +464,10 @@ async fn invalidate(req: &mut Request, kv: &KvStore, config: &EdgeConfig) -> Res
         .await?;
     for event in &batch.events {
         for key in &event.keys {
-            drop_key(kv, key).await?;
+            match registry_core::cache_key::CacheKey::parse(key) {
+                Some(registry_core::cache_key::CacheKey::ApiKey(id)) => forget_key(kv, &id).await?,
+                _ => drop_key(kv, key).await?,
+            }
         }
     }
     let applied = applied_seq(kv).await?;
@@ -536,13 +587,12 @@ async fn validate(
     schema_path: &str,
     schema_key: Option<&ReadKey>,
 ) -> Result<Response> {
-    if let Some(ct) = req.headers().get("content-type")?
-        && !registry_core::api::accepts_content_type(&ct)
-    {
+    let ct = req.headers().get("content-type")?.unwrap_or_default();
+    if !registry_core::api::accepts_content_type(&ct) {
         return error(
             415,
             codes::UNSUPPORTED_MEDIA_TYPE,
-            &format!("Content type {ct} is not supported"),
+            &format!("Content type '{ct}' is not supported"),
         );
     }
     let payload: serde_json::Value = match req.json().await {

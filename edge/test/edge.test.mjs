@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
 import { createServer } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -41,7 +42,7 @@ async function until(what, fn, timeoutMs = 15_000) {
 }
 
 const origin = { port: 0, url: '', proc: null }
-const edges = { A: { port: 0, mf: null }, B: { port: 0, mf: null }, K: { port: 0, mf: null } }
+const edges = { A: { port: 0, mf: null }, B: { port: 0, mf: null }, K: { port: 0, mf: null }, R: { port: 0, mf: null } }
 
 function psql(sql) {
   execFileSync('psql', [`${PG}/postgres`, '-qtAc', sql])
@@ -136,6 +137,7 @@ before(async () => {
   edges.A.port = await freePort()
   edges.B.port = await freePort()
   edges.K.port = await freePort()
+  edges.R.port = await freePort()
   await startEdge('A')
   await startEdge('B')
   await startEdge('K', { READ_AUTH: 'key' })
@@ -244,8 +246,11 @@ function signed(body, { secret = SECRET, timestamp = Math.floor(Date.now() / 100
   return { method: 'POST', headers: { 'content-type': 'application/json', 'x-registry-timestamp': String(timestamp), 'x-registry-signature': signature }, body }
 }
 
-test('bad signature, old timestamp and replayed batch are rejected', async () => {
-  const body = JSON.stringify({ nonce: randomUUID(), events: [{ seq: 1, kind: 'register', keys: ['subjects'] }] })
+test('bad signature, old timestamp, a batch for another edge and a replayed batch are rejected', async () => {
+  const body = JSON.stringify({ nonce: randomUUID(), edge: at('A', ''), events: [{ seq: 1, kind: 'register', keys: ['subjects'] }] })
+  const elsewhere = await json(at('B', '/_registry/invalidate'), signed(body))
+  assert.equal(elsewhere.status, 403, 'a batch signed for edge A is refused by edge B')
+  assert.match(JSON.parse(elsewhere.body).message, /another edge/)
   const bad = await json(at('A', '/_registry/invalidate'), signed(body, { secret: 'wrong' }))
   assert.equal(bad.status, 401)
   assert.equal(JSON.parse(bad.body).error_code, 40101)
@@ -256,6 +261,50 @@ test('bad signature, old timestamp and replayed batch are rejected', async () =>
   const replay = await json(at('A', '/_registry/invalidate'), signed(body))
   assert.equal(replay.status, 409)
   assert.match(JSON.parse(replay.body).message, /replay/)
+})
+
+/** An origin stand-in for key checks: accepts every key but those in `refused`. */
+async function keyChecker() {
+  const refused = new Set()
+  const server = createHttpServer((req, res) => {
+    const id = /^Bearer lsr_([^_]+)_/.exec(req.headers.authorization ?? '')?.[1]
+    const deny = !id || refused.has(id)
+    const body = req.url === '/schemas/types' ? '["AVRO","JSON"]' : '{"schema":"\\"string\\""}'
+    res.writeHead(deny ? 401 : 200, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
+    res.end(deny ? '{"error_code":40101,"message":"refused"}' : body)
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  return { url: `http://127.0.0.1:${server.address().port}`, refused, close: () => new Promise((r) => server.close(r)) }
+}
+
+test('an edge with its own secret gets its batches, and drops a revoked key at once', async () => {
+  // Edge R checks keys with a stand-in (the test origin runs without auth) and gets its
+  // invalidations from the real origin, signed with R's own secret.
+  const checker = await keyChecker()
+  await startEdge('R', { ORIGIN_URL: checker.url, READ_AUTH: 'key', INVALIDATION_SECRET: 'r-own-secret' })
+  const url = at('R', '')
+  try {
+    const added = await json(`${origin.url}/admin/edges`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, secret: 'r-own-secret' }) })
+    assert.equal(added.status, 200, added.body)
+    const listed = (await (await fetch(`${origin.url}/admin/edges`)).json()).find((e) => e.url === url)
+    assert.equal(listed.own_secret, true)
+    assert.ok(!JSON.stringify(listed).includes('r-own-secret'), 'the secret is never shown')
+    const made = JSON.parse((await json(`${origin.url}/admin/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'read', name: 'edge-r' }) })).body)
+    const headers = { authorization: `Bearer ${made.key}` }
+    assert.equal((await json(at('R', '/schemas/ids/1'), { headers })).status, 200, 'a good key is served')
+    // Revoked at the origin: the revocation is an event, delivered to R under its own secret.
+    checker.refused.add(made.id)
+    const revokedAt = Date.now()
+    assert.equal((await json(`${origin.url}/admin/keys/${made.id}`, { method: 'DELETE' })).status, 200)
+    await until('edge R refuses the revoked key', async () => (await json(at('R', '/schemas/ids/1'), { headers })).status === 401)
+    assert.ok(Date.now() - revokedAt < 30_000, 'at once, not when the 60 s trust ran out')
+    const r = (await (await fetch(`${origin.url}/admin/edges`)).json()).find((e) => e.url === url)
+    assert.equal(r.last_error, null, 'every batch to R verified under its own secret')
+  } finally {
+    await json(`${origin.url}/admin/edges?url=${encodeURIComponent(url)}`, { method: 'DELETE' })
+    await stopEdge('R')
+    await checker.close()
+  }
 })
 
 async function head() {

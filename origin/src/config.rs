@@ -27,6 +27,19 @@ pub struct ServerConfig {
     /// Largest request body accepted (bytes); larger ones get 413.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// A request's headers must arrive within this; an idle keep-alive connection is closed
+    /// after it too.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_MS", default_value_t = 15_000)]
+    pub header_read_timeout_ms: u64,
+    /// A request's body must arrive within this, else 408.
+    #[arg(long, env = "BODY_READ_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_read_timeout_ms: u64,
+    /// Open connections from one address; more are closed at once.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_IP", default_value_t = 1024)]
+    pub max_connections_per_ip: usize,
+    /// Open connections in all; more are closed at once.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
     /// Longest a request may take before it is answered with 503 (50002).
     #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
@@ -50,6 +63,19 @@ pub struct ServerConfig {
     /// a key.
     #[arg(long, env = "AUTH_PUBLIC_READS", default_value_t = false)]
     pub public_reads: bool,
+    /// Failed authentications per second per address (bursts of ten times as many); beyond,
+    /// requests with credentials from that address get 429 without being looked at. 0: off.
+    #[arg(long, env = "AUTH_FAILURES_PER_SEC", default_value_t = 5)]
+    pub auth_failures_per_sec: u32,
+    /// Origins (`https://app.example`) whose pages may call the API from a browser: answered
+    /// with CORS headers, and the only cross-site origins whose writes are taken when auth is
+    /// off (repeat, or comma-separate in the variable).
+    #[arg(
+        long = "cors-allowed-origin",
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_allowed_origins: Vec<String>,
     /// Read requests per second per client (API key, else IP address); bursts of as many.
     /// 0 turns the read limit off.
     #[arg(long, env = "RATE_LIMIT_READS_PER_SEC", default_value_t = 10_000)]
@@ -65,6 +91,12 @@ pub struct ServerConfig {
     /// it first (every origin drops what other origins' writes made stale from the event log).
     #[arg(long, env = "MUTABLE_CACHE_TTL_MS", default_value_t = 5_000)]
     pub mutable_cache_ttl_ms: u64,
+    /// Steps a compatibility check may take before it is refused as too complex (422).
+    #[arg(long, env = "COMPAT_MAX_STEPS", default_value_t = registry_core::budget::DEFAULT_STEPS)]
+    pub compat_max_steps: u64,
+    /// Nodes a JSON Schema may expand to once its `$ref`s are inlined for a check.
+    #[arg(long, env = "COMPAT_MAX_NODES", default_value_t = registry_core::budget::DEFAULT_EXPANDED_NODES)]
+    pub compat_max_nodes: usize,
     /// The compatibility level when none is configured.
     #[arg(long, env = "DEFAULT_COMPATIBILITY", default_value = "BACKWARD", value_parser = parse_level)]
     pub default_compatibility: CompatibilityLevel,
@@ -72,6 +104,14 @@ pub struct ServerConfig {
     /// can also be added at run time with `POST /admin/edges`.
     #[arg(long = "edge-url", env = "EDGE_URLS", value_delimiter = ',')]
     pub edge_urls: Vec<String>,
+    /// Hosts (`edge.example`, `127.0.0.1:8787`) that edges may be added at; none: any http(s)
+    /// URL (repeat, or comma-separate in the variable).
+    #[arg(
+        long = "edge-allowed-host",
+        env = "EDGE_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub edge_allowed_hosts: Vec<String>,
     /// The shared secret invalidations are signed with; the dispatcher runs only with one.
     #[arg(long, env = "INVALIDATION_SECRET", hide_env_values = true)]
     pub invalidation_secret: Option<String>,

@@ -75,8 +75,10 @@ fn to_event(e: &EventRecord) -> InvalidationEvent {
 
 impl Dispatcher {
     pub fn new(db: Arc<Database>, options: DispatchOptions, wake: Arc<Notify>) -> Self {
+        // Edges are added by admins, but a redirect would carry the signature elsewhere.
         let client = reqwest::Client::builder()
             .timeout(options.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("HTTP client builds");
         Self {
@@ -146,7 +148,10 @@ impl Dispatcher {
             if state.next_try.is_some_and(|t| Instant::now() < t) {
                 continue;
             }
-            let outcome = self.deliver(&edge.url, edge.cursor).await;
+            let secret = edge.secret.clone();
+            let outcome = self
+                .deliver(&edge.url, edge.cursor, secret.as_deref())
+                .await;
             let state = self.backoff.entry(edge.url.clone()).or_default();
             match outcome {
                 Ok(()) => *state = Backoff::default(),
@@ -168,18 +173,28 @@ impl Dispatcher {
     }
 
     /// Sends batches until the edge is caught up.
-    async fn deliver(&mut self, url: &str, persisted: i64) -> Result<(), String> {
+    async fn deliver(
+        &mut self,
+        url: &str,
+        persisted: i64,
+        secret: Option<&str>,
+    ) -> Result<(), String> {
         let mut cursor = match self.cursors.remove(url) {
             // Another process may have moved the edge on while this one stood by.
             Some(c) if c.safe() >= persisted => c,
             _ => LogCursor::new(persisted),
         };
-        let outcome = self.deliver_from(url, &mut cursor).await;
+        let outcome = self.deliver_from(url, &mut cursor, secret).await;
         self.cursors.insert(url.to_owned(), cursor);
         outcome
     }
 
-    async fn deliver_from(&self, url: &str, cursor: &mut LogCursor) -> Result<(), String> {
+    async fn deliver_from(
+        &self,
+        url: &str,
+        cursor: &mut LogCursor,
+        secret: Option<&str>,
+    ) -> Result<(), String> {
         loop {
             let after = cursor.read_after();
             let events = self
@@ -189,7 +204,7 @@ impl Dispatcher {
                 .map_err(|e| e.to_string())?;
             let fresh: Vec<&EventRecord> = events.iter().filter(|e| cursor.is_new(e.seq)).collect();
             if !fresh.is_empty() {
-                self.send(url, &fresh).await?;
+                self.send(url, &fresh, secret).await?;
             }
             let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
             cursor.advance(&seqs, Instant::now());
@@ -204,16 +219,24 @@ impl Dispatcher {
         }
     }
 
-    /// One signed batch to one edge.
-    async fn send(&self, url: &str, events: &[&EventRecord]) -> Result<(), String> {
+    /// One signed batch to one edge, with its own secret if it has one. A failure is described
+    /// in fixed words and the status, never with what the edge answered.
+    async fn send(
+        &self,
+        url: &str,
+        events: &[&EventRecord],
+        secret: Option<&str>,
+    ) -> Result<(), String> {
         let (first, last) = (events[0].seq, events[events.len() - 1].seq);
         let batch = InvalidationBatch {
             nonce: nonce(url, first, last),
+            edge: url.to_owned(),
             events: events.iter().map(|e| to_event(e)).collect(),
         };
         let body = serde_json::to_vec(&batch).expect("batch serialises");
         let timestamp = now_ms() / 1000;
-        let signature = invalidation::sign(&self.options.secret, timestamp, &body);
+        let secret = secret.map_or(self.options.secret.as_slice(), str::as_bytes);
+        let signature = invalidation::sign(secret, timestamp, &body);
         let response = self
             .client
             .post(format!(
@@ -226,14 +249,10 @@ impl Dispatcher {
             .body(body)
             .send()
             .await
-            .map_err(|e| format!("request failed: {e}"))?;
+            .map_err(|e| describe(&e))?;
         let status = response.status();
         if !status.is_success() {
-            let text = response.text().await.unwrap_or_default();
-            return Err(format!(
-                "edge answered {status}: {}",
-                text.chars().take(200).collect::<String>()
-            ));
+            return Err(format!("the edge answered HTTP {}", status.as_u16()));
         }
         if let Ok(Some(written)) = self.db.run(|s| s.event_time_ms(last)).await {
             let seconds = (now_ms() - written).max(0) as f64 / 1000.0;
@@ -244,6 +263,17 @@ impl Dispatcher {
             .increment(events.len() as u64);
         tracing::debug!(edge = %url, last, events = events.len(), "invalidations delivered");
         Ok(())
+    }
+}
+
+/// A failed delivery in fixed words.
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "the edge did not answer in time".into()
+    } else if e.is_connect() {
+        "the edge could not be reached".into()
+    } else {
+        "the request to the edge failed".into()
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod dispatch;
 pub mod http;
+mod listener;
 mod request_id;
 pub mod server;
 pub mod service;

@@ -2,7 +2,6 @@
 //! stack, the background tasks, and `run(listener, app, shutdown)` so tests bind `127.0.0.1:0`
 //! and stop the server cleanly.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +18,7 @@ pub use crate::config::ServerConfig;
 use crate::admission::{Admission, admit};
 use crate::auth::{Access, RateLimits};
 use crate::http::AppState;
+use crate::listener::ConnectionLimits;
 use crate::request_id::{REQUEST_ID, RequestIds};
 use crate::service::{Registry, RegistryOptions};
 use crate::store::{Database, PostgresStore, SqliteStore, Store, StoreError};
@@ -62,6 +62,9 @@ pub fn registry_options(config: &ServerConfig) -> RegistryOptions {
         default_compatibility: config.default_compatibility,
         max_schema_bytes: config.max_schema_bytes,
         max_json_depth: config.max_json_depth,
+        check_steps: config.compat_max_steps,
+        check_nodes: config.compat_max_nodes,
+        edge_allowed_hosts: config.edge_allowed_hosts.clone(),
         ..RegistryOptions::default()
     }
 }
@@ -71,23 +74,51 @@ pub fn registry(db: Arc<Database>, config: &ServerConfig) -> Arc<Registry> {
     Arc::new(Registry::new(db, registry_options(config)))
 }
 
-/// The API with its middleware: request ids (echoed in `x-request-id`), request logs, admission
-/// and the request timeout, the body limit.
+/// The access control from the configuration.
+fn access(registry: Arc<Registry>, config: &ServerConfig) -> Arc<Access> {
+    Arc::new(
+        Access::new(
+            registry,
+            config.auth,
+            config.public_reads,
+            RateLimits::new(config.rate_limit_reads, config.rate_limit_writes),
+        )
+        .with_failure_limit(config.auth_failures_per_sec)
+        .with_allowed_origins(config.cors_allowed_origins.clone()),
+    )
+}
+
+/// CORS for the allowed origins (none: no CORS headers, so browsers keep pages of other sites
+/// from reading answers).
+fn cors(config: &ServerConfig) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<axum::http::HeaderValue> = config
+        .cors_allowed_origins
+        .iter()
+        .filter_map(|o| o.parse().ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods(tower_http::cors::Any)
+            .allow_headers(tower_http::cors::Any),
+    )
+}
+
+/// The API with its middleware, outside in: request ids (echoed in `x-request-id`) and request
+/// logs, the body read within its limits, CORS for the allowed origins, then the probes
+/// (answered whatever the load) beside everything else behind admission control and the
+/// request timeout.
 pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
     crate::telemetry::handle();
-    let access = Arc::new(Access::new(
-        registry.clone(),
-        config.auth,
-        config.public_reads,
-        RateLimits::new(config.rate_limit_reads, config.rate_limit_writes),
-    ));
-    shrink_rate_limits(&access);
-    let api = crate::http::app(AppState { registry, access })
-        .route_layer(axum::middleware::from_fn(crate::telemetry::track))
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(axum::Extension(crate::http::Limits {
-            max_json_depth: config.max_json_depth,
-        }));
+    let access = access(registry.clone(), config);
+    forget_idle_clients(&access);
+    let state = AppState { registry, access };
+    let track = || axum::middleware::from_fn(crate::telemetry::track);
+    let probes = crate::http::probes(state.clone()).route_layer(track());
     // One set of slots and one bounded queue for the whole API (semaphores shared by every
     // route): beyond them requests are shed at once instead of waiting.
     let admission = Arc::new(Admission::new(
@@ -95,20 +126,38 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
         config.max_queued_requests,
         Duration::from_millis(config.request_timeout_ms),
     ));
-    api.layer(axum::middleware::from_fn_with_state(admission, admit))
-        .layer(
+    let api = crate::http::api(state)
+        .route_layer(track())
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(axum::Extension(crate::http::Limits {
+            max_json_depth: config.max_json_depth,
+        }))
+        .layer(axum::middleware::from_fn_with_state(admission, admit));
+    let body = crate::http::BodyLimits {
+        max_bytes: config.max_body_bytes,
+        read_timeout: Duration::from_millis(config.body_read_timeout_ms),
+    };
+    // CORS only when origins are allowed, and everything else as one `Router::layer`: each such
+    // layer boxes every route's service once more.
+    let app = probes.merge(api);
+    let app = match cors(config) {
+        Some(cors) => app.layer(cors),
+        None => app,
+    };
+    app.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
             }))
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(crate::http::ReadBodyLayer(body)),
     )
 }
 
-/// Drops idle clients' rate-limit state every minute, while `access` lives.
-fn shrink_rate_limits(access: &Arc<Access>) {
+/// Drops idle clients' rate-limit and failure state every minute, while `access` lives.
+fn forget_idle_clients(access: &Arc<Access>) {
     let shrinking = Arc::downgrade(access);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_mins(1));
@@ -118,6 +167,9 @@ fn shrink_rate_limits(access: &Arc<Access>) {
                 break;
             };
             access.limits.shrink();
+            if let Some(failures) = &access.failures {
+                failures.shrink();
+            }
         }
     });
 }
@@ -162,7 +214,7 @@ pub async fn start_dispatcher(
     shutdown: watch::Receiver<bool>,
 ) -> Result<Option<tokio::task::JoinHandle<()>>, crate::service::ServiceError> {
     for url in config.edge_urls.iter().filter(|u| !u.is_empty()) {
-        registry.add_edge(url).await?;
+        registry.add_edge(url, None).await?;
     }
     let Some(secret) = config.invalidation_secret.clone().filter(|s| !s.is_empty()) else {
         if !config.edge_urls.is_empty() {
@@ -187,18 +239,27 @@ pub async fn start_dispatcher(
     Ok(Some(tokio::spawn(dispatcher.run(shutdown))))
 }
 
+/// The connection limits from the configuration.
+pub fn connection_limits(config: &ServerConfig) -> ConnectionLimits {
+    ConnectionLimits {
+        header_read_timeout: Duration::from_millis(config.header_read_timeout_ms),
+        per_address: config.max_connections_per_ip.max(1),
+        total: config.max_connections.max(1),
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.
 pub async fn run(
     listener: tokio::net::TcpListener,
     app: Router,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    // Open files are connections: take what the system allows.
+    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(error = %e, "the open-files limit stays as it is");
+    }
+    crate::listener::serve(listener, app, limits, shutdown).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

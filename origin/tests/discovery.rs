@@ -417,7 +417,7 @@ async fn retention_prunes_old_events_edges_have(backend: Backend) {
     assert_eq!(all.len(), 4);
     // An edge that has only received the first event holds the rest back.
     s.registry
-        .add_edge("http://127.0.0.1:9/edge")
+        .add_edge("http://127.0.0.1:9/edge", None)
         .await
         .unwrap();
     exec(&s, &format!("UPDATE edges SET cursor = {}", all[0])).await;

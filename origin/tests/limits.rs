@@ -6,22 +6,36 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Backend, TestServer, assert_error, read};
-use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use serde_json::{Value, json};
 
 const AVRO: &str = r#"{"type":"record","name":"R","fields":[{"name":"a","type":"long"}]}"#;
 
-/// Opens a connection and sends the head of a POST whose body never arrives, so the request
-/// holds a slot in the server until the connection is dropped.
-async fn stalled_post(s: &TestServer) -> TcpStream {
-    let addr = s.url.trim_start_matches("http://");
-    let mut conn = TcpStream::connect(addr).await.expect("connect");
-    let head = format!(
-        "POST /subjects/stalled/versions HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"schema\":"
-    );
-    conn.write_all(head.as_bytes()).await.expect("write");
-    conn
+/// Takes the SQLite write lock from outside the server, as a long operator transaction would:
+/// a registration then waits inside its handler (holding its admission slot) until the lock goes.
+async fn hold_writer(s: &TestServer) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    let mut c = sqlx::SqliteConnection::connect(&s.database_url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut c)
+        .await
+        .expect("lock");
+    c
+}
+
+async fn release(mut c: sqlx::SqliteConnection) {
+    sqlx::query("COMMIT").execute(&mut c).await.expect("unlock");
+}
+
+/// A registration of a new schema sent in the background.
+fn stalled_registration(s: &TestServer, n: usize) -> tokio::task::JoinHandle<(u16, Value)> {
+    let request = s
+        .client
+        .post(s.at(&format!("/subjects/stalled-{n}/versions")))
+        .header("content-type", "application/json")
+        .body(json!({ "schema": AVRO }).to_string());
+    tokio::spawn(async move { read(request.send().await.expect("request")).await })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,21 +95,21 @@ async fn body_schema_and_nesting_limits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_requests_time_out() {
     let s = TestServer::start_with(Backend::Sqlite, |c| c.request_timeout_ms = 300).await;
-    let mut conn = stalled_post(&s).await;
+    let lock = hold_writer(&s).await;
     let started = Instant::now();
-    let mut answer = Vec::new();
-    // The server answers and closes the connection by itself.
-    tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut answer))
+    let got = tokio::time::timeout(Duration::from_secs(8), stalled_registration(&s, 0))
         .await
         .expect("the server answers a stalled request by itself")
-        .expect("read");
-    let text = String::from_utf8_lossy(&answer);
-    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
-    assert!(text.contains("\"error_code\":50002"), "{text}");
+        .expect("task");
+    assert_error(&got, 503, 50002);
     assert!(
         started.elapsed() >= Duration::from_millis(250),
         "answered only after the timeout"
     );
+    release(lock).await;
+    // Nothing half-written: the subject is not there, and registering works again.
+    assert_error(&s.get("/subjects/stalled-0/versions").await, 404, 40401);
+    s.register("stalled-0", "AVRO", AVRO).await;
     s.stop().await;
 }
 
@@ -108,11 +122,10 @@ async fn overload_is_shed_with_retry_after() {
     })
     .await;
     s.register("r", "AVRO", AVRO).await;
-    // One request in the slot and one in the queue, stalled on their bodies; a third is shed.
-    let mut stalled = Vec::new();
-    for _ in 0..2 {
-        stalled.push(stalled_post(&s).await);
-    }
+    // One request in the slot and one in the queue, both waiting on the write lock; a third
+    // is shed.
+    let lock = hold_writer(&s).await;
+    let stalled: Vec<_> = (0..2).map(|n| stalled_registration(&s, n)).collect();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     let r = s
@@ -127,17 +140,12 @@ async fn overload_is_shed_with_retry_after() {
     );
     assert_eq!(r.headers()["retry-after"], "1");
     assert_error(&read(r).await, 503, 50301);
-    // Once the stalled requests go away the registry serves again.
-    drop(stalled);
-    let mut status = 0;
-    for _ in 0..50 {
-        status = s.get("/schemas/ids/1").await.0;
-        if status == 200 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    // Once the lock goes the held registrations finish and the registry serves again.
+    release(lock).await;
+    for task in stalled {
+        assert_eq!(task.await.expect("task").0, 200);
     }
-    assert_eq!(status, 200);
+    assert_eq!(s.get("/schemas/ids/1").await.0, 200);
     let metrics = s.text("/metrics").await;
     assert!(
         metrics.contains("registry_requests_shed_total"),

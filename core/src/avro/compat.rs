@@ -2,21 +2,35 @@
 //! (the checker Confluent uses): schema resolution as the specification defines it, with every
 //! incompatibility collected, located by a JSON pointer into the reader schema.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use super::incompatibility::AvroIncompatibility;
 use super::model::{AvroSchema, Field, NamedId, NamedKind, NamedType, Node, Primitive};
+use crate::budget::{Budget, Exceeded};
 use crate::incompatibility::{Incompatibility, IncompatibilityKind};
 
-/// What keeps `reader` from reading data written with `writer`.
-pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
+/// What keeps `reader` from reading data written with `writer`, within `budget`.
+///
+/// # Errors
+/// When the check needs more work than the budget allows.
+pub fn check(
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+    budget: &mut Budget,
+) -> Result<Vec<Incompatibility>, Exceeded> {
     let mut checker = Checker {
         reader,
         writer,
         memo: HashMap::new(),
         location: Vec::new(),
+        budget,
+        failed: None,
     };
-    checker.compat(&reader.root, &writer.root)
+    let found = checker.compat(&reader.root, &writer.root);
+    match checker.failed {
+        Some(e) => Err(e),
+        None => Ok(found),
+    }
 }
 
 /// The type of a node as the checker compares it.
@@ -52,6 +66,9 @@ struct Checker<'a> {
     /// types terminate (a pair met again inside itself is taken as compatible, as in Java).
     memo: HashMap<(NamedId, NamedId), Option<Vec<Incompatibility>>>,
     location: Vec<String>,
+    budget: &'a mut Budget,
+    /// Why the check stopped early (it then winds down, answering nothing more).
+    failed: Option<Exceeded>,
 }
 
 fn kind_of(schema: &AvroSchema, node: &Node) -> Kind {
@@ -85,6 +102,13 @@ impl<'a> Checker<'a> {
     }
 
     fn compat(&mut self, r: &Node, w: &Node) -> Vec<Incompatibility> {
+        if self.failed.is_some() {
+            return Vec::new();
+        }
+        if let Err(e) = self.budget.step() {
+            self.failed = Some(e);
+            return Vec::new();
+        }
         if let (Node::Named { id: rid, .. }, Node::Named { id: wid, .. }) = (r, w) {
             match self.memo.get(&(*rid, *wid)) {
                 Some(None) => return Vec::new(),
@@ -204,7 +228,8 @@ impl<'a> Checker<'a> {
                 },
                 NamedKind::Enum { symbols: ws, .. },
             ) => {
-                let mut missing: Vec<&String> = ws.iter().filter(|s| !rs.contains(s)).collect();
+                let known: HashSet<&String> = rs.iter().collect();
+                let mut missing: Vec<&String> = ws.iter().filter(|s| !known.contains(s)).collect();
                 missing.sort();
                 if !missing.is_empty() && default.is_none() {
                     let list = missing
@@ -247,15 +272,23 @@ impl<'a> Checker<'a> {
         writer_id: NamedId,
     ) -> Vec<Incompatibility> {
         let mut out = Vec::new();
+        // Fields mostly keep their places: the writer's field at the same position is tried
+        // first, and the writer's fields are indexed by name only when that misses.
+        let mut by_name: Option<HashMap<&str, &Field>> = None;
         for (pos, rf) in reader_fields.iter().enumerate() {
-            let wf = writer_fields
-                .iter()
-                .find(|w| w.name == rf.name)
-                .or_else(|| {
-                    rf.aliases
-                        .iter()
-                        .find_map(|a| writer_fields.iter().find(|w| &w.name == a))
-                });
+            let wf = match writer_fields.get(pos) {
+                Some(w) if w.name == rf.name => Some(w),
+                _ => {
+                    let by_name = by_name.get_or_insert_with(|| {
+                        writer_fields.iter().map(|f| (f.name.as_str(), f)).collect()
+                    });
+                    by_name.get(rf.name.as_str()).copied().or_else(|| {
+                        rf.aliases
+                            .iter()
+                            .find_map(|a| by_name.get(a.as_str()).copied())
+                    })
+                }
+            };
             self.at(&pos.to_string(), |c| match wf {
                 Some(wf) => out.extend(c.at("type", |c| c.compat(&rf.ty, &wf.ty))),
                 None if rf.default.is_some() => {}

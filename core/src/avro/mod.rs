@@ -20,6 +20,7 @@ use serde_json::Value;
 
 pub use model::{AvroSchema, ParseOptions};
 
+use crate::budget::{Budget, Exceeded};
 use crate::error::SchemaError;
 use crate::format::{DatumValidator, ParsedText, SchemaFormat, SchemaModel, downcast};
 use crate::incompatibility::Incompatibility;
@@ -96,13 +97,17 @@ impl SchemaModel for AvroModel {
         Ok(Arc::new(self.clone()))
     }
 
-    fn incompatibilities_reading(&self, writer: &dyn SchemaModel) -> Vec<Incompatibility> {
+    fn incompatibilities_reading(
+        &self,
+        writer: &dyn SchemaModel,
+        budget: &mut Budget,
+    ) -> Result<Vec<Incompatibility>, Exceeded> {
         match downcast::<AvroModel>(writer) {
-            Some(writer) => compat::check(&self.schema, &writer.schema),
-            None => vec![Incompatibility::type_changed(
+            Some(writer) => compat::check(&self.schema, &writer.schema, budget),
+            None => Ok(vec![Incompatibility::type_changed(
                 writer.schema_type(),
                 SchemaType::Avro,
-            )],
+            )]),
         }
     }
 }

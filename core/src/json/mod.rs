@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 pub use document::{DEFAULT_DRAFT, JsonSchemaDoc, JsonValidator, ReferenceSet, compile};
 
+use crate::budget::{Budget, Exceeded};
 use crate::error::SchemaError;
 use crate::format::{DatumValidator, ParsedText, SchemaFormat, SchemaModel, downcast};
 use crate::incompatibility::Incompatibility;
@@ -94,18 +95,23 @@ impl SchemaModel for JsonModel {
         Ok(self.validator.clone())
     }
 
-    fn incompatibilities_reading(&self, writer: &dyn SchemaModel) -> Vec<Incompatibility> {
+    fn incompatibilities_reading(
+        &self,
+        writer: &dyn SchemaModel,
+        budget: &mut Budget,
+    ) -> Result<Vec<Incompatibility>, Exceeded> {
         match downcast::<JsonModel>(writer) {
             Some(writer) => compat::check(
                 &self.document.value,
                 &self.references,
                 &writer.document.value,
                 &writer.references,
+                budget,
             ),
-            None => vec![Incompatibility::type_changed(
+            None => Ok(vec![Incompatibility::type_changed(
                 writer.schema_type(),
                 SchemaType::Json,
-            )],
+            )]),
         }
     }
 }

@@ -75,7 +75,7 @@ fn run_case(case: &Value) -> Result<(), String> {
         opts,
     )?;
     let refs: Vec<&Schema> = existing.iter().collect();
-    let report = compat::check(level, &new, &refs);
+    let report = compat::check(level, &new, &refs).map_err(|e| e.to_string())?;
     let expected = case["expected_compatible"].as_bool().expect("verdict");
     if report.compatible != expected {
         return Err(format!(

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 /// A failure with a code for JS callers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BindingError {
-    /// `INVALID_SCHEMA`, `INVALID_JSON`, `INVALID_ARGUMENT`.
+    /// `INVALID_SCHEMA`, `INVALID_JSON`, `INVALID_ARGUMENT`, `TOO_COMPLEX`.
     pub code: &'static str,
     pub message: String,
 }
@@ -147,7 +147,8 @@ pub fn check_compatibility(
         .map(|s| parse(&schema_text(s), schema_type, "", false))
         .collect::<Result<Vec<_>, _>>()?;
     let refs: Vec<&Schema> = existing.iter().collect();
-    let report = compat::check(level, &new, &refs);
+    let report = compat::check(level, &new, &refs)
+        .map_err(|e| BindingError::new("TOO_COMPLEX", e.to_string()))?;
     Ok(json!({"compatible": report.compatible, "messages": report.messages(), "incompatibilities": report.incompatibilities}).to_string())
 }
 

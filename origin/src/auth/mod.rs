@@ -6,6 +6,7 @@
 //! rate limits apply.
 
 mod credentials;
+mod failures;
 mod rate;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use axum::http::HeaderMap;
 use registry_core::routes::Access as Needs;
 
 pub use credentials::{credentials, split_key};
+pub use failures::Failures;
 pub use rate::{Budget, Client, RateLimits, RateState};
 
 use crate::service::{Registry, Role, ServiceError};
@@ -56,6 +58,10 @@ pub struct Access {
     /// With auth on, reads answer without a key.
     pub public_reads: bool,
     pub limits: RateLimits,
+    /// Failed authentications per address (`None`: not limited).
+    pub failures: Option<Failures>,
+    /// Origins whose cross-site writes are taken while auth is off.
+    pub allowed_origins: Vec<String>,
     registry: Arc<Registry>,
 }
 
@@ -87,8 +93,24 @@ impl Access {
             enabled,
             public_reads,
             limits,
+            failures: None,
+            allowed_origins: Vec::new(),
             registry,
         }
+    }
+
+    /// Limits failed authentications to `per_second` per address (0: off).
+    #[must_use]
+    pub fn with_failure_limit(mut self, per_second: u32) -> Self {
+        self.failures = Failures::new(per_second);
+        self
+    }
+
+    /// Takes cross-site writes from these origins while auth is off.
+    #[must_use]
+    pub fn with_allowed_origins(mut self, origins: Vec<String>) -> Self {
+        self.allowed_origins = origins;
+        self
     }
 
     /// The principal behind the request's credentials; anonymous without any. With auth off,

@@ -64,7 +64,8 @@ async fn main() -> std::process::ExitCode {
         }
     };
     tracing::info!(addr = %config.listen, backend, "schema registry listening");
-    let served = server::run(listener, app, server::shutdown_signal()).await;
+    let limits = server::connection_limits(&config);
+    let served = server::run(listener, app, limits, server::shutdown_signal()).await;
     let _ = stop_dispatch.send(true);
     if let Some(d) = dispatcher {
         let _ = d.await;

@@ -44,7 +44,10 @@ pub fn compat(args: &CompatArgs) -> u8 {
             .map(|p| load_schema(ty, p, ParseOptions::default()))
             .collect::<Result<Vec<_>, _>>()?;
         let refs: Vec<&Schema> = existing.iter().collect();
-        let report = compat::check(args.level, &new, &refs);
+        let report = compat::check(args.level, &new, &refs).map_err(|e| {
+            eprintln!("error: {e}");
+            BAD_INPUT
+        })?;
         if args.json {
             print_json(&json!({
                 "compatible": report.compatible,

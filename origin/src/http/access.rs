@@ -2,11 +2,12 @@
 //! authorizes and rate-limits the caller (see `crate::auth`) and answers 401, 403 or 429 in
 //! the API's error shape.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use registry_core::routes::Access as Needs;
@@ -64,9 +65,19 @@ pub async fn guard(State(g): State<Guarded>, mut req: Request, next: Next) -> Re
         return next.run(req).await;
     }
     let access = &g.access;
-    let principal = match access.identify(req.headers()).await {
+    let address = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if g.needs != Needs::Read
+        && !access.enabled
+        && let Some(refused) = cross_site(req.headers(), &access.allowed_origins)
+    {
+        return refused.into_response();
+    }
+    let principal = match identify(access, req.headers(), address).await {
         Ok(p) => p,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return e.into_response(),
     };
     if let Err(e) = access.authorize(&principal, g.needs) {
         return ApiError::from(e).into_response();
@@ -80,11 +91,7 @@ pub async fn guard(State(g): State<Guarded>, mut req: Request, next: Next) -> Re
     if let Some(budget) = budget {
         let client = match principal.role {
             Some(_) => Client::Key(principal.id.clone()),
-            None => Client::Ip(
-                req.extensions()
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|c| c.0.ip()),
-            ),
+            None => Client::Ip(address),
         };
         let (state, verdict) = budget.take(&client);
         if let Err(secs) = verdict {
@@ -101,4 +108,57 @@ pub async fn guard(State(g): State<Guarded>, mut req: Request, next: Next) -> Re
         state.write(&mut response);
     }
     response
+}
+
+/// The caller, its failed authentications counted per address (429 once they are too many).
+async fn identify(
+    access: &Access,
+    headers: &HeaderMap,
+    address: Option<IpAddr>,
+) -> Result<Principal, ApiError> {
+    let limited = access.failures.as_ref().zip(address);
+    if let Some((failures, address)) = limited
+        && headers.contains_key(header::AUTHORIZATION)
+        && let Some(secs) = failures.refused(address)
+    {
+        return Err(ApiError::RateLimited(secs));
+    }
+    match access.identify(headers).await {
+        Err(e @ (AuthError::Malformed | AuthError::UnknownKey)) => {
+            if let Some((failures, address)) = limited
+                && let Some(secs) = failures.record(address)
+            {
+                return Err(ApiError::RateLimited(secs));
+            }
+            Err(e.into())
+        }
+        other => other.map_err(ApiError::from),
+    }
+}
+
+/// 403 for a write a browser page of another site sent (an `Origin` that is not this host's
+/// and not allowed, or `Sec-Fetch-Site: cross-site`), while no key protects the registry.
+fn cross_site(headers: &HeaderMap, allowed: &[String]) -> Option<ApiError> {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let origin = text(header::ORIGIN);
+    if origin.is_some_and(|o| allowed.iter().any(|a| a.eq_ignore_ascii_case(o))) {
+        return None;
+    }
+    let host = text(header::HOST);
+    let same_origin = |o: &str| {
+        let authority = o.split_once("://").map_or(o, |(_, rest)| rest);
+        host.is_some_and(|h| h.eq_ignore_ascii_case(authority))
+    };
+    let foreign_origin = origin.is_some_and(|o| !same_origin(o));
+    let cross_site_fetch = text(HeaderName::from_static("sec-fetch-site")) == Some("cross-site");
+    (foreign_origin || cross_site_fetch).then(|| {
+        metrics::counter!("registry_cross_site_refused_total").increment(1);
+        ApiError::Forbidden(
+            "Cross-site writes are refused while the registry has no API keys (allow the origin with CORS_ALLOWED_ORIGINS)".into(),
+        )
+    })
 }

@@ -75,11 +75,22 @@ pub struct EdgeUrl {
     url: String,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct NewEdge {
+    url: String,
+    /// Its own invalidation secret (else the server's).
+    #[serde(default)]
+    secret: Option<String>,
+}
+
 pub async fn add_edge(
     State(state): State<AppState>,
-    Body(edge): Body<EdgeUrl>,
+    Body(edge): Body<NewEdge>,
 ) -> Result<Response, ApiError> {
-    state.registry.add_edge(&edge.url).await?;
+    state
+        .registry
+        .add_edge(&edge.url, edge.secret.as_deref())
+        .await?;
     Ok(ok(&json!({"url": edge.url})))
 }
 

@@ -6,6 +6,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use registry_core::api::{ErrorBody, codes};
+use registry_core::budget::Exceeded;
 use registry_core::limits::LimitError;
 
 use crate::service::ServiceError;
@@ -21,6 +22,8 @@ pub enum ApiError {
     Forbidden(String),
     /// 404 (404): no such endpoint.
     NoRoute,
+    /// 408 (408): the body did not arrive in time.
+    BodyTimeout,
     /// 413 (41301): the body is larger than allowed.
     PayloadTooLarge(String),
     /// 422 (42210): the body nests JSON deeper than the limit.
@@ -170,6 +173,15 @@ fn service_parts(e: &ServiceError) -> Parts {
             ),
         ),
         E::IdConflict(m) => unprocessable(codes::ID_CONFLICT, m.clone()),
+        E::TooComplex(Exceeded::Cancelled) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "The check was cancelled".into(),
+        ),
+        E::TooComplex(limit) => unprocessable(
+            codes::INVALID_SCHEMA,
+            format!("Invalid schema: too complex to check ({limit})"),
+        ),
         E::Limit(limit @ LimitError::TooLarge { .. }) => {
             unprocessable(codes::SCHEMA_TOO_LARGE, limit.to_string())
         }
@@ -210,6 +222,11 @@ impl ApiError {
             Self::Unauthorized(m) => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, m.clone()),
             Self::Forbidden(m) => (StatusCode::FORBIDDEN, codes::FORBIDDEN, m.clone()),
             Self::NoRoute => not_found(codes::NOT_FOUND, "HTTP 404 Not Found".into()),
+            Self::BodyTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                408,
+                "The request body was not received in time".into(),
+            ),
             Self::PayloadTooLarge(m) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 codes::PAYLOAD_TOO_LARGE,

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{Query, page_limit};
+use super::extract::{Query, bounded, page_limit};
 use super::respond::ok;
 use super::{ApiError, AppState};
 use crate::store::EventRecord;
@@ -46,6 +46,7 @@ pub async fn page(
     Query(p): Query<Params>,
 ) -> Result<Response, ApiError> {
     let limit = page_limit(p.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    bounded("subject", p.subject.as_deref().unwrap_or_default())?;
     let after = p.after.unwrap_or(0);
     let events = state
         .registry

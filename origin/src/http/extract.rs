@@ -31,13 +31,18 @@ pub struct SizedBody<T>(pub T, pub usize);
 
 /// The body's bytes, if its content type is one the API takes and it is within the limits.
 async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
-        let ct = ct.to_str().unwrap_or_default();
-        if !registry_core::api::accepts_content_type(ct) {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "Content type {ct} is not supported"
-            )));
-        }
+    // A body must say it is JSON: a browser page of another site can send a body without a
+    // JSON content type (and without a preflight), never with one.
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE) else {
+        return Err(ApiError::UnsupportedMediaType(
+            "A request body needs a Content-Type: application/vnd.schemaregistry.v1+json or application/json".into(),
+        ));
+    };
+    let ct = ct.to_str().unwrap_or_default();
+    if !registry_core::api::accepts_content_type(ct) {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "Content type {ct} is not supported"
+        )));
     }
     let limits = req
         .extensions()
@@ -138,4 +143,17 @@ pub fn page_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64, Api
     } else {
         Err(ServiceError::Invalid(format!("limit must be between 1 and {max}, not {limit}")).into())
     }
+}
+
+/// The longest a text query parameter may be (a subject prefix, a search, a tag...).
+pub const MAX_QUERY_TEXT: usize = 4096;
+
+/// 422 when the query parameter `name` is longer than [`MAX_QUERY_TEXT`] bytes.
+pub fn bounded<'a>(name: &str, value: &'a str) -> Result<&'a str, ApiError> {
+    if value.len() > MAX_QUERY_TEXT {
+        return Err(
+            ServiceError::Invalid(format!("{name} is longer than {MAX_QUERY_TEXT} bytes")).into(),
+        );
+    }
+    Ok(value)
 }

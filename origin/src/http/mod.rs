@@ -5,6 +5,7 @@
 
 mod access;
 mod admin;
+mod body;
 mod compatibility;
 mod console;
 mod error;
@@ -28,6 +29,7 @@ use axum::handler::Handler;
 use axum::middleware::from_fn_with_state;
 use registry_core::routes::{Access, Route};
 
+pub use body::{BodyLimits, ReadBodyLayer};
 pub use error::ApiError;
 pub use extract::Limits;
 pub use openapi::document as openapi_document;
@@ -47,6 +49,17 @@ pub struct AppState {
 
 /// The whole API as one router: each route guarded by the access its table row names.
 pub fn app(state: AppState) -> Router {
+    probes(state.clone()).merge(api(state))
+}
+
+/// The probes (`/health`, `/ready`), which the server answers outside admission control, so a
+/// loaded registry still says whether it is up.
+pub fn probes(state: AppState) -> Router {
+    routes::router(routes::is_probe, |_, handler| handler).with_state(state)
+}
+
+/// Every route but the probes.
+pub fn api(state: AppState) -> Router {
     let access = state.access.clone();
     let guarded = move |needs: Access| {
         from_fn_with_state(
@@ -59,7 +72,10 @@ pub fn app(state: AppState) -> Router {
     };
     // An unknown path needs the read role, so without a key it answers 401, not 404.
     let unknown = Handler::layer(|| async { ApiError::NoRoute }, guarded(Access::Read));
-    routes::router(|route: &'static Route, handler| handler.layer(guarded(route.access)))
-        .fallback(unknown)
-        .with_state(state)
+    routes::router(
+        |route| !routes::is_probe(route),
+        |route: &'static Route, handler| handler.layer(guarded(route.access)),
+    )
+    .fallback(unknown)
+    .with_state(state)
 }

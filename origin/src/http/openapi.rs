@@ -200,7 +200,7 @@ fn doc(operation: Op) -> OpDoc {
         )
         .tag("admin"),
         AddEdge => op("Add an edge", ok(&reference("Edge")))
-            .body(&reference("Edge"))
+            .body(&reference("NewEdge"))
             .tag("admin"),
         RemoveEdge => op("Remove an edge", ok(&reference("Edge")))
             .params([json!({"name": "url", "in": "query", "required": true, "schema": c::s()})])

@@ -134,6 +134,10 @@ fn schemas() -> Value {
                             "properties": {"data": {}, "payloads": {"type": "array", "items": {}}}},
         "ValidateResponse": {"type": "object"},
         "Edge": {"type": "object", "required": ["url"], "properties": {"url": s}},
+        "NewEdge": {"type": "object", "required": ["url"], "properties": {
+            "url": s,
+            "secret": {"type": "string", "description": "this edge's own invalidation secret (else the server's); never shown"},
+        }},
         "NewKey": {"type": "object", "required": ["role"], "properties": {
             "role": {"type": "string", "enum": ["read", "write", "admin"]}, "name": s}},
         "SearchPage": {"type": "object", "required": ["total", "offset", "limit", "results"], "properties": {

@@ -83,11 +83,20 @@ where
     }
 }
 
-/// Every route of the table, each wrapped by `each` (which gets the route's row).
+/// The routes of the table that `keep` keeps, each wrapped by `each` (which gets the row).
 pub fn router(
+    keep: impl Fn(&Route) -> bool,
     each: impl Fn(&'static Route, MethodRouter<AppState>) -> MethodRouter<AppState>,
 ) -> Router<AppState> {
-    ROUTES.iter().fold(Router::new(), |router, route| {
-        router.route(route.path, each(route, handler(route)))
-    })
+    ROUTES
+        .iter()
+        .filter(|r| keep(r))
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, each(route, handler(route)))
+        })
+}
+
+/// The probes: whether the process is up and whether its database answers.
+pub fn is_probe(route: &Route) -> bool {
+    matches!(route.op, Op::Health | Op::Ready)
 }

@@ -7,7 +7,7 @@ use registry_core::SchemaType;
 use registry_core::api::SubjectVersionPair;
 use serde::Deserialize;
 
-use super::extract::{DeletedQuery, Query, lenient_bool, parse_id};
+use super::extract::{DeletedQuery, Query, bounded, lenient_bool, parse_id};
 use super::respond::{cached, ok, page, raw};
 use super::{ApiError, AppState};
 use crate::service::subject_version;
@@ -85,7 +85,10 @@ pub async fn list(
     } else {
         Deleted::Exclude
     };
-    let prefix = q.subject_prefix.as_deref().unwrap_or_default();
+    let prefix = bounded(
+        "subjectPrefix",
+        q.subject_prefix.as_deref().unwrap_or_default(),
+    )?;
     let records = state
         .registry
         .all_versions(prefix, q.latest_only, deleted)

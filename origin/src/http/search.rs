@@ -7,7 +7,7 @@ use registry_core::SchemaType;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::extract::{Query, page_limit};
+use super::extract::{Query, bounded, page_limit};
 use super::respond::ok;
 use super::{ApiError, AppState};
 use crate::service::ServiceError;
@@ -60,6 +60,8 @@ pub async fn search(
     if p.q.len() > 1024 {
         return Err(unprocessable("the query is longer than 1024 bytes".into()));
     }
+    bounded("subjectPrefix", &p.subject_prefix)?;
+    bounded("tag", &p.tag)?;
     let query = SearchQuery {
         text: p.q,
         schema_type,

@@ -9,7 +9,7 @@ use registry_core::api::{RegisterSchemaRequest, RegisterSchemaResponse};
 use serde::Deserialize;
 
 use super::Actor;
-use super::extract::{Body, DeletedQuery, Query, lenient_bool, parse_version};
+use super::extract::{Body, DeletedQuery, Query, bounded, lenient_bool, parse_version};
 use super::respond::{cached, ok, page, raw, written};
 use super::{ApiError, AppState};
 use crate::service::{RegisterInput, SchemaInput, ServiceError, subject_version};
@@ -90,7 +90,10 @@ pub async fn list(
     if q.is_default() {
         return Ok(cached(&headers, &*state.registry.subjects_body().await?));
     }
-    let prefix = q.subject_prefix.as_deref().unwrap_or_default();
+    let prefix = bounded(
+        "subjectPrefix",
+        q.subject_prefix.as_deref().unwrap_or_default(),
+    )?;
     let subjects = state.registry.subjects(prefix, q.deleted()).await?;
     Ok(ok(&page(subjects, q.offset, q.limit)))
 }
@@ -242,6 +245,9 @@ pub async fn by_metadata(
             .collect()
     };
     let (keys, wanted) = (values("key"), values("value"));
+    for text in keys.iter().chain(&wanted) {
+        bounded("key and value", text)?;
+    }
     if keys.len() != wanted.len() {
         return Err(ServiceError::Invalid(
             "each key needs a value (key=k&value=v, repeated)".into(),

@@ -2,7 +2,7 @@
 //! version, only that version; against `latest` or without a version, the versions the
 //! subject's level names (all of them for the transitive levels, newest first).
 
-use registry_core::{CompatibilityLevel, CompatibilityReport, Schema, compat};
+use registry_core::{CompatibilityLevel, CompatibilityReport};
 
 use super::{Registry, SchemaInput, ServiceError};
 use crate::store::{Deleted, VersionRecord};
@@ -42,13 +42,7 @@ impl Registry {
         let level = self.level_in_force(configured.as_deref());
         let existing = self.existing_for(subject, against).await?;
         let parsed = self.parsed_versions(&existing).await?;
-        let report = self
-            .cpu()
-            .run(move || {
-                let refs: Vec<&Schema> = parsed.iter().map(AsRef::as_ref).collect();
-                compat::check(level, &new, &refs)
-            })
-            .await?;
+        let report = self.check_schemas(level, new, parsed).await?;
         Ok(CompatibilityAnswer { level, report })
     }
 

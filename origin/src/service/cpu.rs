@@ -4,6 +4,7 @@
 //! threads. A job that cannot start within the wait is refused ([`ServiceError::Busy`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
@@ -26,12 +27,11 @@ impl CpuPool {
         }
     }
 
-    /// One job per core.
+    /// One job per core but one (at least one): a core is always left for the async threads,
+    /// so health checks and cached reads answer while checks run.
     pub fn per_core(wait: Duration) -> Self {
-        Self::new(
-            std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-            wait,
-        )
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self::new(cores.saturating_sub(1), wait)
     }
 
     /// Runs `job` on the blocking pool when a permit is free. The permit goes with the job, so
@@ -54,6 +54,33 @@ impl CpuPool {
         })
         .await
         .map_err(|e| ServiceError::Internal(format!("CPU job failed: {e}")))
+    }
+}
+
+/// Set when dropped: a job holding the flag sees its caller went away (the request future was
+/// dropped: the client hung up, or the request timed out).
+pub struct CancelOnDrop(Arc<AtomicBool>);
+
+impl CancelOnDrop {
+    pub fn new() -> Self {
+        Self(Arc::new(AtomicBool::new(false)))
+    }
+
+    /// The flag for the job.
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        self.0.clone()
+    }
+}
+
+impl Default for CancelOnDrop {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 

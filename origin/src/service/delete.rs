@@ -91,7 +91,7 @@ impl Registry {
                     change.removed_ids.push(*id);
                 }
             }
-            tx.remove_subject(subject).await?;
+            tx.clear_subject(subject).await?;
         } else {
             tx.mark_deleted(subject, None).await?;
         }

@@ -7,6 +7,8 @@ use crate::store::now_ms;
 /// An edge with how far behind the log it is.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EdgeView {
+    /// Whether it has a secret of its own (never the secret).
+    pub own_secret: bool,
     pub url: String,
     pub cursor: i64,
     pub head: i64,
@@ -16,6 +18,15 @@ pub struct EdgeView {
     pub last_error: Option<String>,
     pub last_attempt_ms: Option<i64>,
     pub last_success_ms: Option<i64>,
+}
+
+/// The `host[:port]` of an http(s) URL with no user part.
+fn edge_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty() && !host.contains('@') && !host.contains(char::is_whitespace)).then_some(host)
 }
 
 impl Registry {
@@ -33,6 +44,7 @@ impl Registry {
                     .map_or(0.0, |t| (now_ms() - t).max(0) as f64 / 1000.0)
             };
             out.push(EdgeView {
+                own_secret: edge.secret.is_some(),
                 url: edge.url,
                 cursor: edge.cursor,
                 head,
@@ -46,14 +58,20 @@ impl Registry {
         Ok(out)
     }
 
-    pub async fn add_edge(&self, url: &str) -> Result<(), ServiceError> {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+    pub async fn add_edge(&self, url: &str, secret: Option<&str>) -> Result<(), ServiceError> {
+        let host = edge_host(url).ok_or_else(|| {
+            ServiceError::Invalid(format!(
+                "an edge URL is http(s)://host[:port][/path], not {url}"
+            ))
+        })?;
+        let allowed = &self.options.edge_allowed_hosts;
+        if !allowed.is_empty() && !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
             return Err(ServiceError::Invalid(format!(
-                "edge url must be http(s): {url}"
+                "edges may be added only at the allowed hosts, not {host}"
             )));
         }
         self.db
-            .run(|s| s.add_edge(url.trim_end_matches('/')))
+            .run(|s| s.add_edge(url.trim_end_matches('/'), secret))
             .await?;
         self.wake.notify_one();
         Ok(())
@@ -68,6 +86,20 @@ impl Registry {
             Ok(())
         } else {
             Err(ServiceError::NotFound(format!("no edge {url}")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edge_host;
+
+    #[test]
+    fn edge_urls_name_a_host() {
+        assert_eq!(edge_host("http://127.0.0.1:8787/x"), Some("127.0.0.1:8787"));
+        assert_eq!(edge_host("https://edge.example"), Some("edge.example"));
+        for bad in ["ftp://x", "http://", "http://user@x", "file:///etc", "x"] {
+            assert_eq!(edge_host(bad), None, "{bad}");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! maps each variant to a status and a Confluent error code in one place
 //! (`crate::http::error`); database and internal details are logged there, never sent.
 
+use registry_core::budget::Exceeded;
 use registry_core::limits::LimitError;
 
 use crate::store::{Outage, Setting, StoreError};
@@ -65,6 +66,10 @@ pub enum ServiceError {
     },
     #[error("id conflict: {0}")]
     IdConflict(String),
+    /// A compatibility check that needs more work than a check may do (which limit), or whose
+    /// caller went away.
+    #[error("{0}")]
+    TooComplex(Exceeded),
     /// A schema text over the size or nesting limits.
     #[error("{0}")]
     Limit(LimitError),

@@ -28,13 +28,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::future::Cache;
+use registry_core::budget::Budget;
 use registry_core::cache_key::CacheKey;
 use registry_core::change::Change;
-use registry_core::{CompatibilityLevel, Schema};
+use registry_core::{CompatibilityLevel, CompatibilityReport, Schema, compat};
 
 pub use cache::{CachedBody, ResponseCache};
 pub use compatibility::{Against, CompatibilityAnswer};
-pub use cpu::CpuPool;
+pub use cpu::{CancelOnDrop, CpuPool};
 pub use edges::EdgeView;
 pub use error::ServiceError;
 pub use follow::{follow_log, next_notification};
@@ -64,6 +65,12 @@ pub struct RegistryOptions {
     pub max_json_depth: usize,
     /// How long CPU-bound work waits for a worker before the request is refused (503).
     pub cpu_wait: Duration,
+    /// Steps a compatibility check may take before it is refused as too complex (422).
+    pub check_steps: u64,
+    /// Nodes a schema may expand to once its `$ref`s are inlined for a check.
+    pub check_nodes: usize,
+    /// Hosts edges may be added at (empty: any).
+    pub edge_allowed_hosts: Vec<String>,
 }
 
 impl Default for RegistryOptions {
@@ -76,6 +83,9 @@ impl Default for RegistryOptions {
             max_schema_bytes: 256 * 1024,
             max_json_depth: 64,
             cpu_wait: Duration::from_secs(5),
+            check_steps: registry_core::budget::DEFAULT_STEPS,
+            check_nodes: registry_core::budget::DEFAULT_EXPANDED_NODES,
+            edge_allowed_hosts: Vec::new(),
         }
     }
 }
@@ -188,6 +198,31 @@ impl Registry {
         });
         out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         out
+    }
+
+    /// Checks `new` against `existing` (oldest first) at `level` on the CPU pool, within the
+    /// check budget; it stops if the caller goes away.
+    pub async fn check_schemas(
+        &self,
+        level: CompatibilityLevel,
+        new: Schema,
+        existing: Vec<Arc<Schema>>,
+    ) -> Result<CompatibilityReport, ServiceError> {
+        let cancel = CancelOnDrop::new();
+        let mut budget = Budget::new(self.options.check_steps, self.options.check_nodes)
+            .cancelled_by(cancel.flag());
+        let report = self
+            .cpu
+            .run(move || {
+                let refs: Vec<&Schema> = existing.iter().map(AsRef::as_ref).collect();
+                compat::check_within(level, &new, &refs, &mut budget)
+            })
+            .await?;
+        drop(cancel);
+        report.map_err(|e| {
+            metrics::counter!("registry_checks_too_complex_total").increment(1);
+            ServiceError::TooComplex(e)
+        })
     }
 
     /// The level in force given a stored setting.

@@ -8,7 +8,7 @@ use registry_core::api::Mode;
 use registry_core::change::Change;
 use registry_core::invalidation::EventKind;
 use registry_core::search::SearchTerms;
-use registry_core::{CompatibilityLevel, Schema, SchemaType, compat};
+use registry_core::{CompatibilityLevel, Schema, SchemaType};
 
 use super::{Registry, SchemaInput, ServiceError, Written};
 use crate::store::{
@@ -17,6 +17,9 @@ use crate::store::{
 
 /// Checks run outside the lock before the last attempt runs them under it.
 const OPTIMISTIC_ATTEMPTS: usize = 3;
+
+/// The largest schema id: Kafka serializers write ids as 32-bit signed integers.
+pub const MAX_ID: i64 = i32::MAX as i64;
 
 /// A registration request.
 #[derive(Debug, Clone)]
@@ -108,6 +111,7 @@ impl Registry {
         input: &RegisterInput,
     ) -> Result<Written<Registered>, ServiceError> {
         check_subject(&input.subject)?;
+        check_import_numbers(input)?;
         let schema = self.parse_new(&input.schema, input.normalize).await?;
         let (subject, ty, text) = (
             input.subject.clone(),
@@ -224,14 +228,8 @@ impl Registry {
         snapshot: &Snapshot,
     ) -> Result<(), ServiceError> {
         let existing = self.parsed_versions(&snapshot.live).await?;
-        let (level, new) = (snapshot.level, schema.clone());
-        let report = self
-            .cpu()
-            .run(move || {
-                let refs: Vec<&Schema> = existing.iter().map(AsRef::as_ref).collect();
-                compat::check(level, &new, &refs)
-            })
-            .await?;
+        let level = snapshot.level;
+        let report = self.check_schemas(level, schema.clone(), existing).await?;
         if report.compatible {
             return Ok(());
         }
@@ -298,19 +296,20 @@ impl Registry {
         schema: &Schema,
         terms: &SearchTerms,
     ) -> Result<(i64, i32), ServiceError> {
-        let fingerprint = schema.fingerprint.to_hex();
-        let new = NewSchema {
-            id: input.import_id,
-            fingerprint: &fingerprint,
-            schema_type: schema.schema_type,
-            text: &schema.text,
-            references: &schema.references,
-        };
-        let id = schema_row(tx, &new).await?;
+        let id = schema_row(tx, input.import_id, schema).await?;
         let subject = input.subject.as_str();
         let version = match input.import_version {
             Some(v) => v,
-            None => tx.max_version(subject).await?.unwrap_or(0) + 1,
+            // Past the highest version the subject ever had: numbers are never reused.
+            None => tx
+                .max_version(subject)
+                .await?
+                .checked_add(1)
+                .ok_or_else(|| {
+                    ServiceError::NotPermitted(format!(
+                        "Subject {subject} has used every version number"
+                    ))
+                })?,
         };
         if tx
             .version_states(subject)
@@ -337,25 +336,105 @@ impl Registry {
     }
 }
 
-/// The id of the schema row: the existing one with the same content, or a new one (under the
-/// IMPORT id when given, which must not be taken by other content).
-async fn schema_row(tx: &mut dyn WriteTx, new: &NewSchema<'_>) -> Result<i64, ServiceError> {
-    let existing = tx.schema_id(new.fingerprint).await?;
-    match (new.id, existing) {
-        (Some(wanted), Some(id)) if id == wanted => Ok(id),
-        (Some(wanted), Some(id)) => Err(ServiceError::IdConflict(format!(
-            "this schema is already registered with id {id}, not {wanted}"
-        ))),
-        (Some(wanted), None) if tx.schema_exists(wanted).await? => Err(ServiceError::IdConflict(
-            format!("id {wanted} is already used by another schema"),
-        )),
-        (None, Some(id)) => Ok(id),
-        (_, None) => match tx.insert_schema(new).await? {
-            Some(id) => Ok(id),
-            // Another subject's registration inserted the same content and committed first.
-            None => tx.schema_id(new.fingerprint).await?.ok_or_else(|| {
-                ServiceError::Internal("schema row vanished after a conflict".into())
-            }),
-        },
+/// IMPORT ids and versions as Kafka serializers can carry them: 1 to 2^31-1.
+fn check_import_numbers(input: &RegisterInput) -> Result<(), ServiceError> {
+    if let Some(id) = input.import_id
+        && !(1..=MAX_ID).contains(&id)
+    {
+        return Err(ServiceError::InvalidSchema(format!(
+            "the id {id} is out of range: ids are 1 to {MAX_ID}"
+        )));
     }
+    if let Some(version) = input.import_version
+        && version < 1
+    {
+        return Err(ServiceError::InvalidVersion(version.to_string()));
+    }
+    Ok(())
+}
+
+/// The id of the schema row: the existing one with the same content, or a new one (under the
+/// IMPORT id when given, which no other content may have, now or before).
+async fn schema_row(
+    tx: &mut dyn WriteTx,
+    import_id: Option<i64>,
+    schema: &Schema,
+) -> Result<i64, ServiceError> {
+    let fingerprint = schema.fingerprint.to_hex();
+    let existing = tx.schema_id(&fingerprint).await?;
+    let id = match (import_id, existing) {
+        (Some(wanted), Some(id)) if id == wanted => return Ok(id),
+        (Some(wanted), Some(id)) => {
+            return Err(ServiceError::IdConflict(format!(
+                "this schema is already registered with id {id}, not {wanted}"
+            )));
+        }
+        (None, Some(id)) => return Ok(id),
+        (Some(wanted), None) => {
+            refuse_taken(tx, wanted, &fingerprint).await?;
+            tx.schema_ids_past(wanted, false).await?;
+            wanted
+        }
+        (None, None) => free_id(tx).await?,
+    };
+    let new = NewSchema {
+        id,
+        fingerprint: &fingerprint,
+        schema_type: schema.schema_type,
+        text: &schema.text,
+        references: &schema.references,
+    };
+    match tx.insert_schema(&new).await? {
+        Some(id) => Ok(id),
+        // Another subject's registration inserted the same content and committed first.
+        None => tx
+            .schema_id(&fingerprint)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("schema row vanished after a conflict".into())),
+    }
+}
+
+/// 42207 when `id` names other content, or did before it was deleted.
+async fn refuse_taken(
+    tx: &mut dyn WriteTx,
+    id: i64,
+    fingerprint: &str,
+) -> Result<(), ServiceError> {
+    if tx.schema_exists(id).await? {
+        return Err(ServiceError::IdConflict(format!(
+            "id {id} is already used by another schema"
+        )));
+    }
+    if tx
+        .retired_fingerprint(id)
+        .await?
+        .is_some_and(|old| old != fingerprint)
+    {
+        return Err(ServiceError::IdConflict(format!(
+            "id {id} belonged to another schema, which was deleted: ids are never reused"
+        )));
+    }
+    Ok(())
+}
+
+/// A new id no schema has or had. As in Confluent, ids follow the highest ever handed out or
+/// imported; once that reaches the top of the range (an IMPORT of id 2^31-1), the lowest free
+/// id is taken instead, so the registry never runs out while ids are left.
+async fn free_id(tx: &mut dyn WriteTx) -> Result<i64, ServiceError> {
+    let next = tx.next_schema_id().await?;
+    if next <= MAX_ID
+        && !tx.schema_exists(next).await?
+        && tx.retired_fingerprint(next).await?.is_none()
+    {
+        return Ok(next);
+    }
+    let from = next.clamp(1, MAX_ID);
+    let found = match tx.lowest_free_id(from, MAX_ID).await? {
+        Some(id) => Some(id),
+        None => tx.lowest_free_id(1, MAX_ID).await?,
+    };
+    let id = found
+        .ok_or_else(|| ServiceError::Internal(format!("all schema ids up to {MAX_ID} are used")))?;
+    tx.schema_ids_past(id, true).await?;
+    Ok(id)
 }

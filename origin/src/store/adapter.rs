@@ -60,8 +60,12 @@ pub trait Sql: Send {
 pub trait Dialect {
     /// Locks a subject's row (created just before) and returns its settings.
     const LOCK_SUBJECT: &'static str;
-    /// Run after inserting a schema with an explicit id (moves a sequence past it).
-    const AFTER_EXPLICIT_ID: Option<&'static str>;
+    /// Hands out the next schema id (the caller skips ids already taken).
+    const NEXT_SCHEMA_ID: &'static str;
+    /// Makes the next schema id at least `$1 + 1` (after an IMPORT of id `$1`).
+    const SCHEMA_IDS_PAST: &'static str;
+    /// Makes the next schema id exactly `$1 + 1` (after the allocator jumped to a free id).
+    const SCHEMA_IDS_FROM: &'static str;
     /// Run with every event (wakes other processes at commit).
     const NOTIFY: Option<&'static str>;
     /// Events after `$1`, at most `$2`, of subject `$3` (or all), with `created_at` as text.

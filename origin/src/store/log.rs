@@ -48,9 +48,9 @@ impl<B: SqlBackend> EdgeStore for B {
         self.reader().fetch_all(sql::EDGES, &[]).await
     }
 
-    async fn add_edge(&self, url: &str) -> Result<(), StoreError> {
+    async fn add_edge(&self, url: &str, secret: Option<&str>) -> Result<(), StoreError> {
         self.reader()
-            .execute(sql::ADD_EDGE, &[Arg::Text(url)])
+            .execute(sql::ADD_EDGE, &[Arg::Text(url), Arg::OptText(secret)])
             .await?;
         Ok(())
     }

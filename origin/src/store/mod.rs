@@ -170,9 +170,10 @@ pub trait EventLog: Send + Sync {
 pub trait EdgeStore: Send + Sync {
     async fn edges(&self) -> Result<Vec<EdgeRecord>, StoreError>;
 
-    /// Adds an edge (no-op if present) with its cursor at the current end of the log: a new
-    /// edge starts with an empty cache, so older events are nothing to it.
-    async fn add_edge(&self, url: &str) -> Result<(), StoreError>;
+    /// Adds an edge (if present: sets its secret when one is given) with its cursor at the
+    /// current end of the log: a new edge starts with an empty cache, so older events are
+    /// nothing to it.
+    async fn add_edge(&self, url: &str, secret: Option<&str>) -> Result<(), StoreError>;
 
     async fn remove_edge(&self, url: &str) -> Result<bool, StoreError>;
 
@@ -269,8 +270,20 @@ pub trait WriteTx: Send {
     /// The subject's version numbers and states, oldest first.
     async fn version_states(&mut self, subject: &str) -> Result<Vec<VersionState>, StoreError>;
 
-    /// The highest version the subject has.
-    async fn max_version(&mut self, subject: &str) -> Result<Option<i32>, StoreError>;
+    /// The highest version the subject ever had (0 for none; kept through deletes).
+    async fn max_version(&mut self, subject: &str) -> Result<i32, StoreError>;
+
+    /// The next schema id from the allocator (it may be taken, or past the highest id).
+    async fn next_schema_id(&mut self) -> Result<i64, StoreError>;
+
+    /// Moves the allocator past `id`: to at least `id + 1`, or (`exactly`) to `id + 1`.
+    async fn schema_ids_past(&mut self, id: i64, exactly: bool) -> Result<(), StoreError>;
+
+    /// The lowest id in `from..=max` that no schema has or had.
+    async fn lowest_free_id(&mut self, from: i64, max: i64) -> Result<Option<i64>, StoreError>;
+
+    /// The fingerprint of the permanently deleted schema that had id `id`, if any.
+    async fn retired_fingerprint(&mut self, id: i64) -> Result<Option<String>, StoreError>;
 
     /// The id of the schema with `fingerprint`.
     async fn schema_id(&mut self, fingerprint: &str) -> Result<Option<i64>, StoreError>;
@@ -278,10 +291,11 @@ pub trait WriteTx: Send {
     /// Whether a schema has id `id`.
     async fn schema_exists(&mut self, id: i64) -> Result<bool, StoreError>;
 
-    /// Inserts a schema (under `schema.id` when given); `None` when another writer inserted the
-    /// same fingerprint first.
+    /// Inserts a schema under `schema.id`; `None` when another writer inserted the same
+    /// fingerprint first.
     async fn insert_schema(&mut self, schema: &NewSchema<'_>) -> Result<Option<i64>, StoreError>;
 
+    /// Inserts a version (and raises the subject's highest version).
     async fn insert_version(&mut self, version: &NewVersion<'_>) -> Result<(), StoreError>;
 
     /// The search document of a version.
@@ -303,10 +317,12 @@ pub trait WriteTx: Send {
         version: Option<i32>,
     ) -> Result<(), StoreError>;
 
-    /// Removes a subject's row (its settings) once it has no versions.
-    async fn remove_subject(&mut self, subject: &str) -> Result<(), StoreError>;
+    /// Clears a subject's settings once it has no versions (its row, with its highest version,
+    /// stays).
+    async fn clear_subject(&mut self, subject: &str) -> Result<(), StoreError>;
 
-    /// Removes schema `id` with its reference rows if no version uses it; whether it did.
+    /// Removes schema `id` with its reference rows if no version uses it, remembering its id as
+    /// retired; whether it did.
     async fn remove_schema_if_unused(&mut self, id: i64) -> Result<bool, StoreError>;
 
     /// Ids of the schemas still used by a version that reference `subject`/`version`.

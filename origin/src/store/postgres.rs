@@ -147,12 +147,10 @@ pub struct Pg;
 impl Dialect for Pg {
     const LOCK_SUBJECT: &'static str =
         "SELECT compatibility, mode FROM subjects WHERE subject = $1 FOR UPDATE";
-    /// After an IMPORT with an explicit id, the sequence moves past it (never backwards, so an
-    /// id handed out before is never handed out again).
-    const AFTER_EXPLICIT_ID: Option<&'static str> = Some(
-        "SELECT setval('schema_id_seq', \
-         GREATEST((SELECT MAX(id) FROM schemas), (SELECT last_value FROM schema_id_seq)))",
-    );
+    const NEXT_SCHEMA_ID: &'static str = "SELECT nextval('schema_id_seq')";
+    const SCHEMA_IDS_PAST: &'static str = "SELECT setval('schema_id_seq', \
+         GREATEST($1, (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM schema_id_seq)))";
+    const SCHEMA_IDS_FROM: &'static str = "SELECT setval('schema_id_seq', $1)";
     /// Delivered at commit: wakes dispatchers and cache followers in other processes.
     const NOTIFY: Option<&'static str> = Some("SELECT pg_notify('registry_events', '')");
     const EVENTS: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \

@@ -107,8 +107,8 @@ impl Setting {
 /// A schema to insert.
 #[derive(Debug, Clone)]
 pub struct NewSchema<'a> {
-    /// IMPORT mode: the id to use; otherwise the next from the sequence.
-    pub id: Option<i64>,
+    /// The imported id, or one the allocator handed out.
+    pub id: i64,
     pub fingerprint: &'a str,
     pub schema_type: SchemaType,
     pub text: &'a str,
@@ -168,6 +168,8 @@ pub struct EdgeRecord {
     pub last_error: Option<String>,
     pub last_attempt_ms: Option<i64>,
     pub last_success_ms: Option<i64>,
+    /// Its own invalidation secret (`None`: the server's); never shown.
+    pub secret: Option<String>,
 }
 
 /// A search (`GET /search`).

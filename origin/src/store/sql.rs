@@ -131,10 +131,12 @@ pub const RECENT_SUBJECTS: &str = "SELECT subject FROM events WHERE subject IS N
      AND seq > (SELECT COALESCE(MAX(seq), 0) FROM events) - $1 \
      GROUP BY subject ORDER BY MAX(seq) DESC LIMIT $2";
 
-pub const EDGES: &str = "SELECT url, cursor, last_error, last_attempt_ms, last_success_ms \
+pub const EDGES: &str = "SELECT url, cursor, last_error, last_attempt_ms, last_success_ms, secret \
      FROM edges ORDER BY url";
-pub const ADD_EDGE: &str = "INSERT INTO edges (url, cursor) \
-     VALUES ($1, (SELECT COALESCE(MAX(seq), 0) FROM events)) ON CONFLICT (url) DO NOTHING";
+/// A new edge starts at the end of the log; adding it again may set its secret.
+pub const ADD_EDGE: &str = "INSERT INTO edges (url, cursor, secret) \
+     VALUES ($1, (SELECT COALESCE(MAX(seq), 0) FROM events), $2) \
+     ON CONFLICT (url) DO UPDATE SET secret = COALESCE(excluded.secret, edges.secret)";
 pub const REMOVE_EDGE: &str = "DELETE FROM edges WHERE url = $1";
 /// The cursor only moves forward (a slow, late answer must not rewind it).
 pub const RECORD_SUCCESS: &str = "UPDATE edges \
@@ -158,13 +160,27 @@ pub const MOST_READ: &str =
 
 pub const INSERT_SUBJECT: &str =
     "INSERT INTO subjects (subject) VALUES ($1) ON CONFLICT DO NOTHING";
-pub const MAX_VERSION: &str = "SELECT MAX(version) FROM subject_versions WHERE subject = $1";
+/// The highest version the subject ever had (its row exists: the subject is locked).
+pub const MAX_VERSION: &str = "SELECT max_version FROM subjects WHERE subject = $1";
+pub const RAISE_MAX_VERSION: &str = "UPDATE subjects \
+     SET max_version = CASE WHEN max_version > $2 THEN max_version ELSE $2 END WHERE subject = $1";
+pub const RETIRED_FINGERPRINT: &str = "SELECT fingerprint FROM retired_schema_ids WHERE id = $1";
+pub const RETIRE_SCHEMA: &str = "INSERT INTO retired_schema_ids (id, fingerprint) \
+     SELECT id, fingerprint FROM schemas WHERE id = $1 ON CONFLICT DO NOTHING";
 pub const SCHEMA_ID: &str = "SELECT id FROM schemas WHERE fingerprint = $1";
 pub const SCHEMA_EXISTS: &str = "SELECT COUNT(*) FROM schemas WHERE id = $1";
-pub const INSERT_SCHEMA: &str = "INSERT INTO schemas (fingerprint, schema_type, schema_text, refs) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (fingerprint) DO NOTHING RETURNING id";
-pub const INSERT_SCHEMA_WITH_ID: &str = "INSERT INTO schemas (id, fingerprint, schema_type, schema_text, refs) \
-     VALUES ($5, $1, $2, $3, $4) ON CONFLICT (fingerprint) DO NOTHING RETURNING id";
+/// The lowest id in `$1..=$2` that no schema has or had: `$1` itself, or one just after a
+/// used id.
+pub const LOWEST_FREE_ID: &str = "SELECT MIN(c.id) FROM ( \
+     SELECT CAST($1 AS BIGINT) AS id \
+     UNION ALL SELECT id + 1 FROM schemas WHERE id >= $1 \
+     UNION ALL SELECT id + 1 FROM retired_schema_ids WHERE id >= $1) c \
+     WHERE c.id <= $2 \
+     AND NOT EXISTS (SELECT 1 FROM schemas s WHERE s.id = c.id) \
+     AND NOT EXISTS (SELECT 1 FROM retired_schema_ids r WHERE r.id = c.id)";
+/// Ids are always given: imported, or handed out by the dialect's `NEXT_SCHEMA_ID`.
+pub const INSERT_SCHEMA: &str = "INSERT INTO schemas (id, fingerprint, schema_type, schema_text, refs) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fingerprint) DO NOTHING RETURNING id";
 pub const INSERT_REFERENCE: &str = "INSERT INTO schema_references \
      (schema_id, name, ref_subject, ref_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 pub const INSERT_VERSION: &str = "INSERT INTO subject_versions \
@@ -178,7 +194,9 @@ pub const MARK_SUBJECT_DELETED: &str =
     "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1";
 pub const REMOVE_VERSION: &str = "DELETE FROM subject_versions WHERE subject = $1 AND version = $2";
 pub const REMOVE_SUBJECT_VERSIONS: &str = "DELETE FROM subject_versions WHERE subject = $1";
-pub const REMOVE_SUBJECT: &str = "DELETE FROM subjects WHERE subject = $1";
+/// A permanently deleted subject keeps its row (its highest version), not its settings.
+pub const CLEAR_SUBJECT: &str =
+    "UPDATE subjects SET compatibility = NULL, mode = NULL WHERE subject = $1";
 pub const SCHEMA_USES: &str = "SELECT COUNT(*) FROM subject_versions WHERE schema_id = $1";
 pub const REMOVE_REFERENCES: &str = "DELETE FROM schema_references WHERE schema_id = $1";
 pub const REMOVE_SCHEMA: &str = "DELETE FROM schemas WHERE id = $1";

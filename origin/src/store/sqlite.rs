@@ -163,8 +163,13 @@ pub struct Lite;
 impl Dialect for Lite {
     /// The writer's turn is the lock: the row is only read.
     const LOCK_SUBJECT: &'static str = sql::SUBJECT_SETTINGS;
-    /// AUTOINCREMENT keeps past the largest id ever used, explicit ones included.
-    const AFTER_EXPLICIT_ID: Option<&'static str> = None;
+    /// A counter of its own (migration 0005), which the allocator can also move back.
+    const NEXT_SCHEMA_ID: &'static str =
+        "UPDATE schema_id_counter SET next_id = next_id + 1 RETURNING next_id - 1";
+    const SCHEMA_IDS_PAST: &'static str =
+        "UPDATE schema_id_counter SET next_id = MAX(next_id, $1 + 1) RETURNING next_id";
+    const SCHEMA_IDS_FROM: &'static str =
+        "UPDATE schema_id_counter SET next_id = $1 + 1 RETURNING next_id";
     /// One process owns the file: nobody else to wake.
     const NOTIFY: Option<&'static str> = None;
     const EVENTS: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \

@@ -40,11 +40,40 @@ impl<T: SqlTransaction> WriteTx for T {
             .await
     }
 
-    async fn max_version(&mut self, subject: &str) -> Result<Option<i32>, StoreError> {
-        let (max,): (Option<i32>,) = self
-            .fetch_one(sql::MAX_VERSION, &[Arg::Text(subject)])
+    async fn max_version(&mut self, subject: &str) -> Result<i32, StoreError> {
+        let row: Option<(i32,)> = self
+            .fetch_optional(sql::MAX_VERSION, &[Arg::Text(subject)])
             .await?;
-        Ok(max)
+        Ok(row.map_or(0, |(max,)| max))
+    }
+
+    async fn next_schema_id(&mut self) -> Result<i64, StoreError> {
+        let (id,): (i64,) = self.fetch_one(T::Dialect::NEXT_SCHEMA_ID, &[]).await?;
+        Ok(id)
+    }
+
+    async fn schema_ids_past(&mut self, id: i64, exactly: bool) -> Result<(), StoreError> {
+        let statement = if exactly {
+            T::Dialect::SCHEMA_IDS_FROM
+        } else {
+            T::Dialect::SCHEMA_IDS_PAST
+        };
+        let _: (i64,) = self.fetch_one(statement, &[Arg::Int(id)]).await?;
+        Ok(())
+    }
+
+    async fn lowest_free_id(&mut self, from: i64, max: i64) -> Result<Option<i64>, StoreError> {
+        let (id,): (Option<i64>,) = self
+            .fetch_one(sql::LOWEST_FREE_ID, &[Arg::Int(from), Arg::Int(max)])
+            .await?;
+        Ok(id)
+    }
+
+    async fn retired_fingerprint(&mut self, id: i64) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = self
+            .fetch_optional(sql::RETIRED_FINGERPRINT, &[Arg::Int(id)])
+            .await?;
+        Ok(row.map(|(f,)| f))
     }
 
     async fn schema_id(&mut self, fingerprint: &str) -> Result<Option<i64>, StoreError> {
@@ -61,25 +90,19 @@ impl<T: SqlTransaction> WriteTx for T {
 
     async fn insert_schema(&mut self, schema: &NewSchema<'_>) -> Result<Option<i64>, StoreError> {
         let refs = rows::references_json(schema.references);
-        let mut args = vec![
+        let args = [
+            Arg::Int(schema.id),
             Arg::Text(schema.fingerprint),
             Arg::Text(schema.schema_type.as_str()),
             Arg::Text(schema.text),
             Arg::Text(&refs),
         ];
-        let statement = match schema.id {
-            Some(id) => {
-                args.push(Arg::Int(id));
-                sql::INSERT_SCHEMA_WITH_ID
-            }
-            None => sql::INSERT_SCHEMA,
-        };
-        let Some((id,)) = self.fetch_optional::<(i64,)>(statement, &args).await? else {
+        let Some((id,)) = self
+            .fetch_optional::<(i64,)>(sql::INSERT_SCHEMA, &args)
+            .await?
+        else {
             return Ok(None);
         };
-        if let (Some(_), Some(after)) = (schema.id, T::Dialect::AFTER_EXPLICIT_ID) {
-            self.execute(after, &[]).await?;
-        }
         for r in schema.references {
             let args = [
                 Arg::Int(id),
@@ -101,6 +124,8 @@ impl<T: SqlTransaction> WriteTx for T {
             Arg::OptText(v.rule_set),
         ];
         self.execute(sql::INSERT_VERSION, &args).await?;
+        let raise = [Arg::Text(v.subject), Arg::Int32(v.version)];
+        self.execute(sql::RAISE_MAX_VERSION, &raise).await?;
         Ok(())
     }
 
@@ -155,8 +180,8 @@ impl<T: SqlTransaction> WriteTx for T {
         Ok(())
     }
 
-    async fn remove_subject(&mut self, subject: &str) -> Result<(), StoreError> {
-        self.execute(sql::REMOVE_SUBJECT, &[Arg::Text(subject)])
+    async fn clear_subject(&mut self, subject: &str) -> Result<(), StoreError> {
+        self.execute(sql::CLEAR_SUBJECT, &[Arg::Text(subject)])
             .await?;
         Ok(())
     }
@@ -166,7 +191,11 @@ impl<T: SqlTransaction> WriteTx for T {
         if uses > 0 {
             return Ok(false);
         }
-        for statement in [sql::REMOVE_REFERENCES, sql::REMOVE_SCHEMA] {
+        for statement in [
+            sql::RETIRE_SCHEMA,
+            sql::REMOVE_REFERENCES,
+            sql::REMOVE_SCHEMA,
+        ] {
             self.execute(statement, &[Arg::Int(id)]).await?;
         }
         Ok(true)

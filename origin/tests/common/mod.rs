@@ -120,7 +120,8 @@ impl TestServer {
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::run(listener, app, async {
+        let limits = server::connection_limits(&config);
+        let handle = tokio::spawn(server::run(listener, app, limits, async {
             let _ = rx.await;
         }));
         let client = reqwest::Client::builder()

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::scalar::{bounds, lower, upper};
 use super::{
-    JType, JsonIncompatibility, Loc, add, compatible, is_false, is_true, rec, type_mismatch,
+    Cx, JType, JsonIncompatibility, add, compatible, is_false, is_true, rec, type_mismatch,
 };
 use crate::incompatibility::Incompatibility;
 
@@ -21,10 +21,15 @@ fn tuple_items(schema: &Value) -> Vec<Option<&Value>> {
         .unwrap_or_default()
 }
 
-pub(super) fn array(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec<Incompatibility>) {
+pub(super) fn array(
+    reader: &Value,
+    writer: &Value,
+    cx: &mut Cx<'_>,
+    out: &mut Vec<Incompatibility>,
+) {
     let (r_tuple, w_tuple) = (is_tuple(reader), is_tuple(writer));
     if r_tuple != w_tuple {
-        return type_mismatch(JType::Array, JType::Array, loc, out);
+        return type_mismatch(JType::Array, JType::Array, cx, out);
     }
     let (r_items, w_items): (Vec<Option<&Value>>, Vec<Option<&Value>>) = if r_tuple {
         (tuple_items(reader), tuple_items(writer))
@@ -35,8 +40,8 @@ pub(super) fn array(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec
     let mut pos = 0;
     for i in 0..common {
         pos = i;
-        loc.with(&["items", &i.to_string()], |loc| {
-            rec(r_items[i], w_items[i], loc, out);
+        cx.with(&["items", &i.to_string()], |cx| {
+            rec(r_items[i], w_items[i], cx, out);
         });
     }
     let reader_restricts_additional = !is_true(Some(
@@ -46,13 +51,13 @@ pub(super) fn array(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec
         // As in the reference checker, the remaining writer items are checked against an
         // accept-all reader, which only fails for non-object item schemas.
         for (i, w_item) in w_items.iter().enumerate().skip(common) {
-            if !compatible(Some(&Value::Bool(true)), *w_item, loc) {
-                loc.with(&["additionalItems"], |loc| {
+            if !compatible(Some(&Value::Bool(true)), *w_item, cx) {
+                cx.with(&["additionalItems"], |cx| {
                     add(
                         out,
                         JsonIncompatibility::ItemRemovedNotCoveredByPartiallyOpenContentModel,
                         format!("Item in position {i} is not compatible"),
-                        loc,
+                        cx,
                     );
                 });
             }
@@ -62,13 +67,13 @@ pub(super) fn array(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec
     if r_items.len() > w_items.len() {
         if !is_true(Some(writer_additional)) {
             for (i, r_item) in r_items.iter().enumerate().skip(common) {
-                loc.with(&["items", &i.to_string()], |loc| {
-                    if !compatible(*r_item, Some(writer_additional), loc) {
+                cx.with(&["items", &i.to_string()], |cx| {
+                    if !compatible(*r_item, Some(writer_additional), cx) {
                         add(
                             out,
                             JsonIncompatibility::ItemAddedNotCoveredByPartiallyOpenContentModel,
                             "New element schema incompatible with the other version".into(),
-                            loc,
+                            cx,
                         );
                     }
                 });
@@ -78,17 +83,17 @@ pub(super) fn array(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec
             out,
             JsonIncompatibility::ItemAddedToOpenContentModel,
             format!("Elements starting from index {pos} are now required"),
-            loc,
+            cx,
         );
     }
     let closed_tuple = |s: &Value| is_tuple(s) && is_false(s.get("additionalItems"));
     if closed_tuple(reader) && !closed_tuple(writer) {
-        loc.with(&["additionalItems"], |loc| {
+        cx.with(&["additionalItems"], |cx| {
             add(
                 out,
                 JsonIncompatibility::AdditionalItemsRemoved,
                 "Additional items are not longer allowed".into(),
-                loc,
+                cx,
             );
         });
     }
@@ -107,7 +112,7 @@ pub(super) fn array(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec
                 JsonIncompatibility::MinItemsIncreased,
             ),
         ],
-        loc,
+        cx,
         out,
     );
 }

@@ -8,6 +8,7 @@
 
 mod array;
 mod combined;
+mod cx;
 pub mod kind;
 mod normalize;
 mod object;
@@ -17,28 +18,41 @@ pub use kind::JsonIncompatibility;
 
 use array::array;
 use combined::combined;
+use cx::Cx;
 use normalize::normalize;
 use object::object;
 use scalar::{enumeration, numeric, string};
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
+use crate::budget::{Budget, Exceeded};
 use crate::incompatibility::{Incompatibility, IncompatibilityKind};
 use crate::json::ReferenceSet;
 
-/// What keeps `reader` from reading data written with `writer`.
+/// What keeps `reader` from reading data written with `writer`, within `budget`.
+///
+/// # Errors
+/// When the check needs more work than the budget allows.
 pub fn check(
     reader: &Value,
     reader_refs: &ReferenceSet,
     writer: &Value,
     writer_refs: &ReferenceSet,
-) -> Vec<Incompatibility> {
-    let reader = normalize(reader, reader, reader_refs, &mut Vec::new());
-    let writer = normalize(writer, writer, writer_refs, &mut Vec::new());
+    budget: &mut Budget,
+) -> Result<Vec<Incompatibility>, Exceeded> {
+    let reader = normalize(reader, reader_refs, budget)?;
+    let writer = normalize(writer, writer_refs, budget)?;
+    let mut cx = Cx::new(budget, &reader, &writer);
     let mut out = Vec::new();
-    rec(Some(&reader), Some(&writer), &mut Loc::default(), &mut out);
-    out
+    rec(Some(&reader), Some(&writer), &mut cx, &mut out);
+    match cx.failed() {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
+
 /// The type of a schema as the checker sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum JType {
@@ -101,7 +115,7 @@ impl JType {
 }
 
 /// The subschemas of a combined schema (`type` lists count as `anyOf`), with their kind.
-fn subschemas(schema: &Value) -> Option<(Vec<Value>, JType)> {
+fn subschemas(schema: &Value) -> Option<(Cow<'_, [Value]>, JType)> {
     let obj = schema.as_object()?;
     if let Some(Value::Array(types)) = obj.get("type") {
         let split = types
@@ -111,8 +125,8 @@ fn subschemas(schema: &Value) -> Option<(Vec<Value>, JType)> {
                 copy.insert("type".into(), t.clone());
                 Value::Object(copy)
             })
-            .collect();
-        return Some((split, JType::AnyOf));
+            .collect::<Vec<_>>();
+        return Some((Cow::Owned(split), JType::AnyOf));
     }
     for (key, kind) in [
         ("allOf", JType::AllOf),
@@ -120,18 +134,35 @@ fn subschemas(schema: &Value) -> Option<(Vec<Value>, JType)> {
         ("oneOf", JType::OneOf),
     ] {
         if let Some(Value::Array(list)) = obj.get(key) {
-            return Some((list.clone(), kind));
+            return Some((Cow::Borrowed(list.as_slice()), kind));
         }
     }
-    obj.get("not").map(|not| (vec![not.clone()], JType::Not))
+    obj.get("not")
+        .map(|not| (Cow::Borrowed(std::slice::from_ref(not)), JType::Not))
+}
+
+/// The kind of a combined schema, without building its subschemas.
+fn combined_kind(obj: &Map<String, Value>) -> Option<JType> {
+    if matches!(obj.get("type"), Some(Value::Array(_))) {
+        return Some(JType::AnyOf);
+    }
+    [
+        ("allOf", JType::AllOf),
+        ("anyOf", JType::AnyOf),
+        ("oneOf", JType::OneOf),
+    ]
+    .into_iter()
+    .find(|(key, _)| matches!(obj.get(*key), Some(Value::Array(_))))
+    .map(|(_, kind)| kind)
+    .or_else(|| obj.contains_key("not").then_some(JType::Not))
 }
 
 fn type_of(schema: Option<&Value>) -> JType {
     match schema {
         None | Some(Value::Null) => JType::Null,
         Some(Value::Bool(_)) => JType::BooleanSchema,
-        Some(v @ Value::Object(obj)) => {
-            if let Some((_, kind)) = subschemas(v) {
+        Some(Value::Object(obj)) => {
+            if let Some(kind) = combined_kind(obj) {
                 return kind;
             }
             match obj.get("type") {
@@ -177,37 +208,20 @@ fn num(v: Option<&Value>) -> Option<f64> {
     }
 }
 
-#[derive(Debug, Default, Clone)]
-struct Loc(Vec<String>);
-
-impl Loc {
-    fn pointer(&self) -> String {
-        format!("/{}", self.0.join("/"))
-    }
-
-    fn with<T>(&mut self, parts: &[&str], f: impl FnOnce(&mut Self) -> T) -> T {
-        let len = self.0.len();
-        self.0.extend(parts.iter().map(|p| (*p).to_owned()));
-        let out = f(self);
-        self.0.truncate(len);
-        out
-    }
-}
-
-fn add(out: &mut Vec<Incompatibility>, kind: JsonIncompatibility, message: String, loc: &Loc) {
+fn add(out: &mut Vec<Incompatibility>, kind: JsonIncompatibility, message: String, cx: &Cx<'_>) {
     out.push(Incompatibility {
         kind: IncompatibilityKind::Json(kind),
-        location: loc.pointer(),
+        location: cx.pointer(),
         message,
     });
 }
 
-fn type_mismatch(r: JType, w: JType, loc: &Loc, out: &mut Vec<Incompatibility>) {
+fn type_mismatch(r: JType, w: JType, cx: &Cx<'_>, out: &mut Vec<Incompatibility>) {
     add(
         out,
         JsonIncompatibility::TypeChanged,
         format!("type {} is not compatible with type {}", r.name(), w.name()),
-        loc,
+        cx,
     );
 }
 
@@ -215,15 +229,18 @@ fn type_mismatch(r: JType, w: JType, loc: &Loc, out: &mut Vec<Incompatibility>) 
 fn rec(
     reader: Option<&Value>,
     writer: Option<&Value>,
-    loc: &mut Loc,
+    cx: &mut Cx<'_>,
     out: &mut Vec<Incompatibility>,
 ) {
+    if !cx.step() {
+        return;
+    }
     if introduced(reader, writer) {
         return add(
             out,
             JsonIncompatibility::SchemaAdded,
             "schema added, previously used values may not be valid anymore".into(),
-            loc,
+            cx,
         );
     }
     if reader.is_none() && writer.is_some() {
@@ -231,7 +248,7 @@ fn rec(
             out,
             JsonIncompatibility::SchemaRemoved,
             "schema removed".into(),
-            loc,
+            cx,
         );
     }
     let (rt, wt) = (type_of(reader), type_of(writer));
@@ -246,11 +263,11 @@ fn rec(
     );
 
     if !both_numbers && !either_combined && !both_objects && rt != wt {
-        type_mismatch(rt, wt, loc, out);
+        type_mismatch(rt, wt, cx, out);
     } else if both_numbers {
-        numeric(reader, writer, rt, wt, loc, out);
+        numeric(reader, writer, rt, wt, cx, out);
     } else if either_combined {
-        combined(reader, writer, loc, out);
+        combined(reader, writer, cx, out);
     } else if both_objects {
         let r = if is_true(Some(reader)) {
             &object_schema
@@ -262,24 +279,30 @@ fn rec(
         } else {
             writer
         };
-        object(r, w, loc, out);
+        object(r, w, cx, out);
     } else {
         match rt {
-            JType::Not => loc.with(&["not"], |loc| {
-                rec(reader.get("not"), writer.get("not"), loc, out);
+            JType::Not => cx.with(&["not"], |cx| {
+                rec(reader.get("not"), writer.get("not"), cx, out);
             }),
-            JType::String => string(reader, writer, loc, out),
-            JType::Array => array(reader, writer, loc, out),
-            JType::Enum => enumeration(reader, writer, loc, out),
+            JType::String => string(reader, writer, cx, out),
+            JType::Array => array(reader, writer, cx, out),
+            JType::Enum => enumeration(reader, writer, cx, out),
             _ => {}
         }
     }
 }
 
-fn compatible(reader: Option<&Value>, writer: Option<&Value>, loc: &Loc) -> bool {
+/// Whether `reader` can read what `writer` writes (remembered per pair for the check).
+fn compatible(reader: Option<&Value>, writer: Option<&Value>, cx: &mut Cx<'_>) -> bool {
+    if let Some(known) = cx.verdict(reader, writer) {
+        return known;
+    }
     let mut found = Vec::new();
-    rec(reader, writer, &mut loc.clone(), &mut found);
-    found.is_empty()
+    rec(reader, writer, cx, &mut found);
+    let verdict = found.is_empty();
+    cx.remember(reader, writer, verdict);
+    verdict
 }
 
 #[cfg(test)]
@@ -289,10 +312,17 @@ mod tests {
 
     #[allow(clippy::needless_pass_by_value)]
     fn kinds(reader: Value, writer: Value) -> Vec<String> {
-        check(&reader, &ReferenceSet::new(), &writer, &ReferenceSet::new())
-            .into_iter()
-            .map(|i| i.kind.as_str().to_owned())
-            .collect()
+        check(
+            &reader,
+            &ReferenceSet::new(),
+            &writer,
+            &ReferenceSet::new(),
+            &mut Budget::unlimited(),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|i| i.kind.as_str().to_owned())
+        .collect()
     }
 
     #[test]
@@ -335,7 +365,14 @@ mod tests {
         refs.insert("a.json", json!({"type": "string"}));
         let r = json!({"properties": {"a": {"$ref": "a.json"}}});
         let w = json!({"properties": {"a": {"type": "integer"}}});
-        let found = check(&r, &refs, &w, &ReferenceSet::new());
+        let found = check(
+            &r,
+            &refs,
+            &w,
+            &ReferenceSet::new(),
+            &mut Budget::unlimited(),
+        )
+        .unwrap();
         assert_eq!(found[0].kind.as_str(), "type_changed");
         assert_eq!(found[0].location, "/properties/a");
     }

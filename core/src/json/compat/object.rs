@@ -2,12 +2,12 @@
 //! models (`additionalProperties`, `patternProperties`), required properties, dependencies and
 //! property-count bounds.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use super::scalar::{bounds, lower, upper};
-use super::{
-    JsonIncompatibility, Loc, add, compatible, introduced, is_false, is_true, rec, truthy,
-};
+use super::{Cx, JsonIncompatibility, add, compatible, introduced, is_false, is_true, rec, truthy};
 use crate::incompatibility::Incompatibility;
 
 fn is_open_object(schema: &Value) -> bool {
@@ -26,10 +26,14 @@ fn is_open_object(schema: &Value) -> bool {
 /// The schema that a closed or partly open object applies to `property`: the first matching
 /// `patternProperties` entry (anchored at the start, as Python's `re.match`), else
 /// `additionalProperties`.
-fn schema_for_property<'a>(schema: &'a Value, property: &str) -> Option<&'a Value> {
+fn schema_for_property<'a>(
+    schema: &'a Value,
+    property: &str,
+    cx: &mut Cx<'_>,
+) -> Option<&'a Value> {
     if let Some(patterns) = schema.get("patternProperties").and_then(Value::as_object) {
         for (pattern, sub) in patterns {
-            if regex::Regex::new(&format!("^(?:{pattern})")).is_ok_and(|re| re.is_match(property)) {
+            if cx.matches(pattern, property) {
                 return Some(sub);
             }
         }
@@ -40,7 +44,7 @@ fn schema_for_property<'a>(schema: &'a Value, property: &str) -> Option<&'a Valu
 pub(super) fn object(
     reader: &Value,
     writer: &Value,
-    loc: &mut Loc,
+    cx: &mut Cx<'_>,
     out: &mut Vec<Incompatibility>,
 ) {
     let empty = Map::new();
@@ -54,49 +58,49 @@ pub(super) fn object(
         .unwrap_or(&empty);
     for (name, r_prop) in rp {
         let Some(w_prop) = wp.get(name) else { continue };
-        loc.with(&["properties", name], |loc| {
+        cx.with(&["properties", name], |cx| {
             if truthy(r_prop.get("required")) && !truthy(w_prop.get("required")) {
                 add(
                     out,
                     JsonIncompatibility::RequiredAttributeAdded,
                     format!("Property {name} became required"),
-                    loc,
+                    cx,
                 );
             }
-            rec(Some(r_prop), Some(w_prop), loc, out);
+            rec(Some(r_prop), Some(w_prop), cx, out);
         });
     }
     let unknown_to_reader: Vec<&String> = wp.keys().filter(|k| !rp.contains_key(*k)).collect();
     let unknown_to_writer: Vec<&String> = rp.keys().filter(|k| !wp.contains_key(*k)).collect();
-    loc.with(&["properties"], |loc| {
+    cx.with(&["properties"], |cx| {
         if !unknown_to_reader.is_empty() && !is_open_object(reader) {
             for name in unknown_to_reader {
-                match schema_for_property(reader, name) {
+                match schema_for_property(reader, name, cx) {
                     None => add(
                         out,
                         JsonIncompatibility::PropertyRemovedFromClosedContentModel,
                         format!("The property {name} is not accepted anymore"),
-                        loc,
+                        cx,
                     ),
                     Some(sub) => {
                         let before = out.len();
-                        rec(Some(sub), wp.get(name), loc, out);
+                        rec(Some(sub), wp.get(name), cx, out);
                         if out.len() > before {
                             add(
                                 out,
                                 JsonIncompatibility::PropertyRemovedNotCoveredByPartiallyOpenContentModel,
                                 format!("property {name} is not compatible"),
-                                loc,
+                                cx,
                             );
                         }
                     }
                 }
             }
         } else if !unknown_to_writer.is_empty() {
-            added_properties(reader, writer, rp, &unknown_to_writer, loc, out);
+            added_properties(reader, writer, rp, &unknown_to_writer, cx, out);
         }
     });
-    dependencies(reader, writer, loc, out);
+    dependencies(reader, writer, cx, out);
     bounds(
         reader,
         writer,
@@ -112,24 +116,24 @@ pub(super) fn object(
                 JsonIncompatibility::MinPropertiesIncreased,
             ),
         ],
-        loc,
+        cx,
         out,
     );
     let (ra, wa) = (
         reader.get("additionalProperties"),
         writer.get("additionalProperties"),
     );
-    loc.with(&["additionalProperties"], |loc| {
+    cx.with(&["additionalProperties"], |cx| {
         if introduced(ra, wa) {
             add(
                 out,
                 JsonIncompatibility::AdditionalPropertiesNarrowed,
                 "additionalProperties introduced".into(),
-                loc,
+                cx,
             );
         }
         if truthy(ra) && truthy(wa) {
-            rec(ra, wa, loc, out);
+            rec(ra, wa, cx, out);
         }
     });
 }
@@ -139,7 +143,7 @@ fn added_properties(
     writer: &Value,
     rp: &Map<String, Value>,
     added: &[&String],
-    loc: &mut Loc,
+    cx: &mut Cx<'_>,
     out: &mut Vec<Incompatibility>,
 ) {
     if is_open_object(writer) {
@@ -151,25 +155,25 @@ fn added_properties(
                 "Restricting acceptable values of properties is an incompatible change. The following properties {} accepted any value because of the lack of validation (the object schema had neither patternProperties nor additionalProperties), now these values are restricted.",
                 names.join(", ")
             ),
-            loc,
+            cx,
         );
         return;
     }
-    let required: Vec<&str> = reader
+    let required: HashSet<&str> = reader
         .get("required")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     for name in added {
-        if let Some(sub) = schema_for_property(writer, name)
+        if let Some(sub) = schema_for_property(writer, name, cx)
             && !is_false(Some(sub))
-            && !compatible(rp.get(*name), Some(sub), loc)
+            && !compatible(rp.get(*name), Some(sub), cx)
         {
             add(
                 out,
                 JsonIncompatibility::PropertyAddedNotCoveredByPartiallyOpenContentModel,
                 "incompatible schemas".into(),
-                loc,
+                cx,
             );
         }
         if required.contains(&name.as_str()) {
@@ -177,13 +181,13 @@ fn added_properties(
                 out,
                 JsonIncompatibility::RequiredPropertyAddedToUnopenContentModel,
                 format!("Property {name} added without a default"),
-                loc,
+                cx,
             );
         }
     }
 }
 
-fn dependencies(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec<Incompatibility>) {
+fn dependencies(reader: &Value, writer: &Value, cx: &mut Cx<'_>, out: &mut Vec<Incompatibility>) {
     let empty = Map::new();
     let rd = reader
         .get("dependencies")
@@ -200,7 +204,7 @@ fn dependencies(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec<Inc
                 out,
                 JsonIncompatibility::DependencyArrayAdded,
                 "incompatible dependency array".into(),
-                loc,
+                cx,
             );
             continue;
         }
@@ -211,7 +215,7 @@ fn dependencies(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec<Inc
                 _ => Vec::new(),
             }
         };
-        let r_names = names(r_dep);
+        let r_names: HashSet<String> = names(r_dep).into_iter().collect();
         let new: Vec<String> = names(Some(w_dep))
             .into_iter()
             .filter(|n| !r_names.contains(n))
@@ -221,7 +225,7 @@ fn dependencies(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec<Inc
                 out,
                 JsonIncompatibility::DependencyArrayExtended,
                 format!("new dependencies {}", new.join(", ")),
-                loc,
+                cx,
             );
         }
     }
@@ -234,6 +238,6 @@ fn dependencies(reader: &Value, writer: &Value, loc: &mut Loc, out: &mut Vec<Inc
         .and_then(Value::as_object)
         .unwrap_or(&empty)
     {
-        rec(rs.get(name), Some(w_dep), loc, out);
+        rec(rs.get(name), Some(w_dep), cx, out);
     }
 }

@@ -1,10 +1,13 @@
 //! Rules for numbers, strings and enums, and the bounds (`maximum`, `maxLength`, `minItems`...)
 //! that must not tighten.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
-use super::{JType, JsonIncompatibility, Loc, add, introduced, num};
+use super::{Cx, JType, JsonIncompatibility, add, introduced, num};
 use crate::incompatibility::Incompatibility;
+use crate::json::canonical::to_canonical_string;
 
 /// A bound that must not tighten: `restricts(reader, writer)` says the reader's value is
 /// stricter than the writer's.
@@ -45,7 +48,7 @@ pub(super) fn bounds(
     reader: &Value,
     writer: &Value,
     checks: &[Bound],
-    loc: &Loc,
+    cx: &Cx<'_>,
     out: &mut Vec<Incompatibility>,
 ) {
     for b in checks {
@@ -59,7 +62,7 @@ pub(super) fn bounds(
                     "Introduced incompatible assertion {} with value {value}",
                     b.keyword
                 ),
-                loc,
+                cx,
             );
         }
         if let (Some(rv), Some(wv)) = (num(r), num(w))
@@ -69,7 +72,7 @@ pub(super) fn bounds(
                 out,
                 b.tightened,
                 format!("More restrictive assertion {} from {wv} to {rv}", b.keyword),
-                loc,
+                cx,
             );
         }
     }
@@ -80,7 +83,7 @@ pub(super) fn numeric(
     writer: &Value,
     rt: JType,
     wt: JType,
-    loc: &Loc,
+    cx: &Cx<'_>,
     out: &mut Vec<Incompatibility>,
 ) {
     bounds(
@@ -108,7 +111,7 @@ pub(super) fn numeric(
                 JsonIncompatibility::MinimumExclusiveIncreased,
             ),
         ],
-        loc,
+        cx,
         out,
     );
     let (rm, wm) = (reader.get("multipleOf"), writer.get("multipleOf"));
@@ -117,7 +120,7 @@ pub(super) fn numeric(
             out,
             JsonIncompatibility::MultipleAdded,
             "Introduced incompatible assertion multipleOf".into(),
-            loc,
+            cx,
         );
     }
     if let (Some(r), Some(w)) = (num(rm), num(wm))
@@ -128,14 +131,14 @@ pub(super) fn numeric(
                 out,
                 JsonIncompatibility::MultipleExpanded,
                 format!("Multiple must not increase ({r} > {w})"),
-                loc,
+                cx,
             );
         } else if (w % r).abs() > f64::EPSILON {
             add(
                 out,
                 JsonIncompatibility::MultipleChanged,
                 format!("{r} must be an integer multiple of {w}"),
-                loc,
+                cx,
             );
         }
     }
@@ -144,12 +147,12 @@ pub(super) fn numeric(
             out,
             JsonIncompatibility::TypeNarrowed,
             "Writer produces numbers while reader only accepted integers".into(),
-            loc,
+            cx,
         );
     }
 }
 
-pub(super) fn string(reader: &Value, writer: &Value, loc: &Loc, out: &mut Vec<Incompatibility>) {
+pub(super) fn string(reader: &Value, writer: &Value, cx: &Cx<'_>, out: &mut Vec<Incompatibility>) {
     bounds(
         reader,
         writer,
@@ -165,7 +168,7 @@ pub(super) fn string(reader: &Value, writer: &Value, loc: &Loc, out: &mut Vec<In
                 JsonIncompatibility::MinLengthIncreased,
             ),
         ],
-        loc,
+        cx,
         out,
     );
     let (r, w) = (reader.get("pattern"), writer.get("pattern"));
@@ -177,7 +180,7 @@ pub(super) fn string(reader: &Value, writer: &Value, loc: &Loc, out: &mut Vec<In
                 "Introduced incompatible assertion pattern with value {}",
                 r.unwrap_or(&Value::Null)
             ),
-            loc,
+            cx,
         );
     }
     if let (Some(r), Some(w)) = (r, w)
@@ -187,7 +190,7 @@ pub(super) fn string(reader: &Value, writer: &Value, loc: &Loc, out: &mut Vec<In
             out,
             JsonIncompatibility::PatternChanged,
             format!("Assertion of pattern changed from {w} to {r}"),
-            loc,
+            cx,
         );
     }
 }
@@ -195,7 +198,7 @@ pub(super) fn string(reader: &Value, writer: &Value, loc: &Loc, out: &mut Vec<In
 pub(super) fn enumeration(
     reader: &Value,
     writer: &Value,
-    loc: &mut Loc,
+    cx: &mut Cx<'_>,
     out: &mut Vec<Incompatibility>,
 ) {
     let empty = Vec::new();
@@ -207,13 +210,15 @@ pub(super) fn enumeration(
         .get("enum")
         .and_then(Value::as_array)
         .unwrap_or(&empty);
+    // Compared as canonical JSON in a set: linear, whatever the number of symbols.
+    let readable: HashSet<String> = r.iter().map(to_canonical_string).collect();
     let removed: Vec<String> = w
         .iter()
-        .filter(|v| !r.contains(v))
+        .filter(|v| !readable.contains(&to_canonical_string(v)))
         .map(ToString::to_string)
         .collect();
     if !removed.is_empty() {
-        loc.with(&["enum"], |loc| {
+        cx.with(&["enum"], |cx| {
             add(
                 out,
                 JsonIncompatibility::EnumArrayNarrowed,
@@ -221,7 +226,7 @@ pub(super) fn enumeration(
                     "some of enum options are no longer valid {}",
                     removed.join(", ")
                 ),
-                loc,
+                cx,
             );
         });
     }
