@@ -297,7 +297,9 @@ test('an edge with its own secret gets its batches, and drops a revoked key at o
     const revokedAt = Date.now()
     assert.equal((await json(`${origin.url}/admin/keys/${made.id}`, { method: 'DELETE' })).status, 200)
     await until('edge R refuses the revoked key', async () => (await json(at('R', '/schemas/ids/1'), { headers })).status === 401)
-    assert.ok(Date.now() - revokedAt < 30_000, 'at once, not when the 60 s trust ran out')
+    const took = Date.now() - revokedAt
+    console.log(`# a revoked key is refused at the edge after ${took} ms`)
+    assert.ok(took < 30_000, 'at once, not when the 60 s trust ran out')
     const r = (await (await fetch(`${origin.url}/admin/edges`)).json()).find((e) => e.url === url)
     assert.equal(r.last_error, null, 'every batch to R verified under its own secret')
   } finally {

@@ -1,7 +1,8 @@
 //! CPU-bound work (parsing schemas, compatibility checks, large validations) off the async
-//! threads: on tokio's blocking pool, at most a few jobs at once, so a slow check cannot stall
-//! health checks and cached reads, and a burst of them queues here instead of piling up
-//! threads. A job that cannot start within the wait is refused ([`ServiceError::Busy`]).
+//! threads: on tokio's blocking pool, at most a few jobs at once per pool, so a slow check
+//! cannot stall health checks and cached reads, and a burst of them queues here instead of
+//! piling up threads. A job that cannot start within the wait is refused
+//! ([`ServiceError::Busy`]). The registry keeps two pools: short jobs, and checks.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

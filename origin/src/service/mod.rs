@@ -111,7 +111,11 @@ pub struct Registry {
     pub cache: ResponseCache,
     pub keys: KeyCache,
     parsed: Cache<i64, Arc<Schema>>,
+    /// Short CPU jobs: parsing, search terms, validation.
     cpu: CpuPool,
+    /// Compatibility checks, which may run to their budget: a pool of their own, so parsing
+    /// for every other request never queues behind them.
+    checks: CpuPool,
     /// Reads of schemas by id since the last flush ([`Registry::take_reads`]), for warming.
     reads: dashmap::DashMap<i64, u64>,
 }
@@ -132,6 +136,7 @@ impl Registry {
             cache: ResponseCache::new(options.cache_bytes, options.mutable_ttl),
             parsed: schemas::parsed_cache(options.cache_bytes / 8 + 1),
             cpu: CpuPool::per_core(options.cpu_wait),
+            checks: CpuPool::per_core(options.cpu_wait),
             keys: KeyCache::new(),
             reads: dashmap::DashMap::new(),
             wake: Arc::new(tokio::sync::Notify::new()),
@@ -208,11 +213,18 @@ impl Registry {
         new: Schema,
         existing: Vec<Arc<Schema>>,
     ) -> Result<CompatibilityReport, ServiceError> {
+        if level == CompatibilityLevel::None || existing.is_empty() {
+            // Nothing to compare: no turn on the checks pool to wait for.
+            return Ok(CompatibilityReport {
+                compatible: true,
+                ..CompatibilityReport::default()
+            });
+        }
         let cancel = CancelOnDrop::new();
         let mut budget = Budget::new(self.options.check_steps, self.options.check_nodes)
             .cancelled_by(cancel.flag());
         let report = self
-            .cpu
+            .checks
             .run(move || {
                 let refs: Vec<&Schema> = existing.iter().map(AsRef::as_ref).collect();
                 compat::check_within(level, &new, &refs, &mut budget)
