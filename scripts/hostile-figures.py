@@ -206,7 +206,7 @@ def compatibility_bombs(server):
 # --- numbers ----------------------------------------------------------------------------------
 
 def numbers(server):
-    call(server, "PUT", "/mode", {"mode": "IMPORT"})
+    call(server, "PUT", "/mode?force=true", {"mode": "IMPORT"})
     rec = lambda name: json.dumps({"type": "record", "name": name, "fields": []})
     status, body, _ = call(server, "POST", "/subjects/imp/versions",
                            {"schema": rec("A"), "id": 9223372036854775807, "version": 1})

@@ -32,7 +32,9 @@ pub mod codes {
     pub const VERSION_NOT_SOFT_DELETED: u32 = 40407;
     pub const SUBJECT_COMPATIBILITY_NOT_CONFIGURED: u32 = 40408;
     pub const SUBJECT_MODE_NOT_CONFIGURED: u32 = 40409;
-    pub const INCOMPATIBLE_SCHEMA: u32 = 409;
+    pub const NOT_ACCEPTABLE: u32 = 406;
+    /// Confluent since 8.0.4 / 8.1.2 / 8.2.0 (409 before).
+    pub const INCOMPATIBLE_SCHEMA: u32 = 40901;
     pub const PAYLOAD_TOO_LARGE: u32 = 41301;
     pub const UNSUPPORTED_MEDIA_TYPE: u32 = 41501;
     pub const UNPROCESSABLE: u32 = 422;
@@ -42,10 +44,10 @@ pub mod codes {
     pub const INVALID_MODE: u32 = 42204;
     pub const OPERATION_NOT_PERMITTED: u32 = 42205;
     pub const REFERENCE_EXISTS: u32 = 42206;
-    pub const ID_CONFLICT: u32 = 42207;
     pub const INVALID_SUBJECT: u32 = 42208;
     pub const SCHEMA_TOO_LARGE: u32 = 42209;
     pub const NESTING_TOO_DEEP: u32 = 42210;
+    pub const CONTEXT_NOT_EMPTY: u32 = 42211;
     pub const RATE_LIMITED: u32 = 42901;
     pub const INTERNAL: u32 = 50001;
     pub const STORE_ERROR: u32 = 50001;
@@ -76,6 +78,15 @@ pub fn accepts_content_type(header: &str) -> bool {
     ACCEPTED_CONTENT_TYPES.contains(&essence.as_str())
 }
 
+/// A list that may be sent as `null`.
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
 fn is_avro(t: &SchemaType) -> bool {
     *t == SchemaType::Avro
@@ -90,10 +101,13 @@ fn is_false(b: &bool) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterSchemaRequest {
+    /// Missing reads as empty, which the API refuses as "Empty schema" (42201), as Confluent.
+    #[serde(default)]
     pub schema: String,
     #[serde(default)]
     pub schema_type: Option<String>,
-    #[serde(default)]
+    /// `null` reads as none.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub references: Vec<SchemaReference>,
     /// Only in IMPORT mode: the id to register the schema under.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -55,7 +55,10 @@ impl Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     Root,
+    RootPost,
     ServerVersion,
+    ClusterId,
+    Deployment,
     Contexts,
     Health,
     Ready,
@@ -155,7 +158,10 @@ use Method::{Delete, Get, Post, Put};
 /// changing the mode or the edges, managing keys and reading the audit log need admin.
 pub const ROUTES: &[Route] = &[
     route(Op::Root, Get, "/", Read),
+    route(Op::RootPost, Post, "/", Read),
     route(Op::ServerVersion, Get, "/v1/metadata/version", Read),
+    route(Op::ClusterId, Get, "/v1/metadata/id", Read),
+    route(Op::Deployment, Get, "/v1/metadata/deployment", Read),
     route(Op::Contexts, Get, "/contexts", Read),
     route(Op::Health, Get, "/health", Public),
     route(Op::Ready, Get, "/ready", Public),

@@ -119,7 +119,13 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
     let method = req.method().to_string();
     let path = url.path().to_owned();
     let has_query = url.query().is_some_and(|q| !q.is_empty());
-    match plan(&method, &path) {
+    let planned = plan(&method, &path);
+    if matches!(planned, Plan::Read(_) | Plan::Validate { .. })
+        && registry_core::media::negotiate(req.headers().get("accept")?.as_deref()).is_none()
+    {
+        return error(406, codes::NOT_ACCEPTABLE, "HTTP 406 Not Acceptable");
+    }
+    match planned {
         Plan::Status => status(kv, config).await,
         Plan::Invalidate => invalidate(&mut req, kv, config).await,
         Plan::Read(key) if !has_query => {
@@ -253,10 +259,16 @@ async fn drop_key(kv: &KvStore, key: &str) -> Result<()> {
 
 fn entry_response(entry: &Entry, req_headers: &Headers, cache: &str) -> Result<Response> {
     let headers = Headers::new();
-    headers.set(
-        "content-type",
-        entry.content_type.as_deref().unwrap_or(CONTENT_TYPE),
-    )?;
+    // Stored as the origin answered the edge (the registry's type); relabelled as the client's
+    // `Accept` asks, as the origin would.
+    let stored = entry.content_type.as_deref().unwrap_or(CONTENT_TYPE);
+    let content_type = if stored.eq_ignore_ascii_case(CONTENT_TYPE) {
+        let accept = req_headers.get("accept")?;
+        registry_core::media::negotiate(accept.as_deref()).unwrap_or(CONTENT_TYPE)
+    } else {
+        stored
+    };
+    headers.set("content-type", content_type)?;
     if let Some(cc) = &entry.cache_control {
         headers.set("cache-control", cc)?;
     }

@@ -174,6 +174,20 @@ test('read-through, then hits, with the origin\'s status, headers and body bytes
   assert.equal(JSON.parse(missing.body).error_code, 40401)
 })
 
+test('answers follow Accept at the edge as at the origin, hits included', async () => {
+  for (const accept of ['application/json', 'application/vnd.schemaregistry+json']) {
+    const direct = await json(`${origin.url}/schemas/ids/1`, { headers: { accept } })
+    const hit = await json(at('A', '/schemas/ids/1'), { headers: { accept } })
+    assert.equal(hit.cache, 'HIT')
+    assert.equal(hit.headers.get('content-type'), accept)
+    assert.equal(hit.headers.get('content-type'), direct.headers.get('content-type'))
+    assert.equal(hit.body, direct.body)
+  }
+  const refused = await json(at('A', '/schemas/ids/1'), { headers: { accept: 'text/html' } })
+  assert.equal(refused.status, 406)
+  assert.deepEqual(JSON.parse(refused.body), { error_code: 406, message: 'HTTP 406 Not Acceptable' })
+})
+
 test('key-protected reads: no key is refused; a key the origin accepts is served', async () => {
   const refused = await json(at('K', '/schemas/ids/1'))
   assert.equal(refused.status, 401)

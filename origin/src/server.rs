@@ -152,7 +152,8 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(crate::http::ReadBodyLayer(body)),
+            .layer(crate::http::ReadBodyLayer(body))
+            .layer(crate::http::NegotiateLayer),
     )
 }
 

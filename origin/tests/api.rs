@@ -191,7 +191,8 @@ async fn errors(backend: Backend) {
     assert_error(&s.get("/subjects/x/versions/0").await, 422, 42202);
     assert_error(&s.get("/subjects/x/versions/abc").await, 422, 42202);
     assert_error(&s.get("/schemas/ids/999999").await, 404, 40403);
-    assert_error(&s.get("/schemas/ids/abc").await, 404, 40403);
+    // Not an id at all: no such route, as Confluent answers.
+    assert_error(&s.get("/schemas/ids/abc").await, 404, 404);
     assert_error(&s.get("/nothing/here").await, 404, 404);
     assert_error(&s.get("/subjects?deleted=maybe").await, 400, 400);
     // A reference that does not exist.
@@ -208,7 +209,7 @@ async fn compatibility(backend: Backend) {
     let incompatible = s
         .post("/subjects/c/versions", &json!({"schema": AVRO_BAD}))
         .await;
-    assert_error(&incompatible, 409, 409);
+    assert_error(&incompatible, 409, 40901);
     assert!(
         incompatible.1["message"]
             .as_str()
@@ -246,14 +247,24 @@ async fn compatibility(backend: Backend) {
         )
         .await;
     assert_eq!(body["is_compatible"], false);
-    assert_error(
-        &s.post(
+    // As Confluent: against `latest` of a subject with no versions, compatible; against a
+    // numbered version that is not there, 40402.
+    assert_eq!(
+        s.post(
             "/compatibility/subjects/none/versions/latest",
             &json!({"schema": AVRO_V1}),
         )
         .await,
+        (200, json!({"is_compatible": true}))
+    );
+    assert_error(
+        &s.post(
+            "/compatibility/subjects/none/versions/1",
+            &json!({"schema": AVRO_V1}),
+        )
+        .await,
         404,
-        40401,
+        40402,
     );
     assert_error(
         &s.post(
@@ -423,7 +434,7 @@ async fn import_mode(backend: Backend) {
         )
         .await,
         422,
-        42207,
+        42205,
     );
     assert_error(
         &s.post(
@@ -432,7 +443,7 @@ async fn import_mode(backend: Backend) {
         )
         .await,
         422,
-        42207,
+        42205,
     );
     s.put("/mode", &json!({"mode": "READWRITE"})).await;
     // As in Confluent, generated ids follow the highest imported one.

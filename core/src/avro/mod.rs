@@ -9,6 +9,7 @@ pub mod canonical;
 pub mod compat;
 pub mod datum;
 mod defaults;
+mod identity;
 pub mod incompatibility;
 pub mod model;
 mod parser;
@@ -67,17 +68,20 @@ impl SchemaFormat for AvroFormat {
         })?;
         let texts: Vec<&str> = references.iter().map(|r| r.schema.as_str()).collect();
         let schema = AvroSchema::from_document(&document, &texts, options.avro)?;
-        let canonical = if options.normalize {
-            to_canonical_string(&canonical::normalized(&schema))
+        // With `normalize`, the normalized schema is what is stored, as Confluent stores it.
+        let (canonical, text) = if options.normalize {
+            let normalized = canonical::normalized(&schema);
+            (to_canonical_string(&normalized), normalized.to_string())
         } else {
-            to_canonical_string(&document)
+            let identity = identity::identity_document(&document);
+            (to_canonical_string(&identity), document.to_string())
         };
         Ok(ParsedText {
             model: Arc::new(AvroModel {
                 schema: Arc::new(schema),
             }),
             canonical,
-            text: document.to_string(),
+            text,
         })
     }
 

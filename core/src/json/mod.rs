@@ -61,12 +61,19 @@ impl SchemaFormat for JsonFormat {
             set.insert(r.reference.name.clone(), value);
         }
         let validator = Arc::new(document.compile(&set, false)?);
-        let canonical = if options.normalize {
-            canonical::to_canonical_string(&canonical::normalize(&document.value))
+        // With `normalize`, the normalized schema is what is stored, as Confluent stores it.
+        let (canonical, text) = if options.normalize {
+            let normalized = canonical::normalize(&document.value);
+            (
+                canonical::to_canonical_string(&normalized),
+                normalized.to_string(),
+            )
         } else {
-            canonical::to_canonical_string(&document.value)
+            (
+                canonical::to_canonical_string(&document.value),
+                document.value.to_string(),
+            )
         };
-        let text = document.value.to_string();
         let model = JsonModel {
             document,
             references: set,

@@ -22,6 +22,8 @@ pub enum ApiError {
     Forbidden(String),
     /// 404 (404): no such endpoint.
     NoRoute,
+    /// 406 (406): an `Accept` the API cannot answer.
+    NotAcceptable,
     /// 408 (408): the body did not arrive in time.
     BodyTimeout,
     /// 413 (41301): the body is larger than allowed.
@@ -63,11 +65,11 @@ fn unprocessable(code: u32, message: String) -> Parts {
     (StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
-/// `Subject 's'` or `Version 1 of subject 's'`.
+/// `Subject 's'` or `Subject 's' Version 1`, as Confluent's messages name them.
 fn what(subject: &str, version: Option<i32>) -> String {
     version.map_or_else(
         || format!("Subject '{subject}'"),
-        |v| format!("Version {v} of subject '{subject}'"),
+        |v| format!("Subject '{subject}' Version {v}"),
     )
 }
 
@@ -80,17 +82,16 @@ fn service_parts(e: &ServiceError) -> Parts {
             codes::SUBJECT_NOT_FOUND,
             format!("Subject '{subject}' not found."),
         ),
-        E::VersionNotFound { subject, version } => not_found(
+        E::VersionNotFound { version, .. } => not_found(
             codes::VERSION_NOT_FOUND,
-            format!("Version {version} not found for subject '{subject}'."),
+            format!("Version {version} not found."),
         ),
         E::SchemaNotFound { id } => {
-            not_found(codes::SCHEMA_NOT_FOUND, format!("Schema {id} not found."))
+            not_found(codes::SCHEMA_NOT_FOUND, format!("Schema {id} not found"))
         }
-        E::SchemaNotInSubject { subject } => not_found(
-            codes::SCHEMA_NOT_FOUND,
-            format!("Schema not found under subject '{subject}'."),
-        ),
+        E::SchemaNotInSubject { .. } => {
+            not_found(codes::SCHEMA_NOT_FOUND, "Schema not found".into())
+        }
         E::NoMatchingMetadata { subject } => not_found(
             codes::SCHEMA_NOT_FOUND,
             format!("No version of subject '{subject}' has the given metadata."),
@@ -102,7 +103,7 @@ fn service_parts(e: &ServiceError) -> Parts {
                 codes::SUBJECT_SOFT_DELETED
             },
             format!(
-                "{} was soft deleted. Set permanent=true to delete permanently",
+                "{} was soft deleted.Set permanent=true to delete permanently",
                 what(subject, *version)
             ),
         ),
@@ -156,11 +157,15 @@ fn service_parts(e: &ServiceError) -> Parts {
                 "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT; got '{m}'"
             ),
         ),
+        // sic: Confluent's wording.
         E::InvalidSubject(s) => unprocessable(
             codes::INVALID_SUBJECT,
-            format!("The subject name '{s}' is invalid"),
+            format!("The specified subject '{s}' is not a valid."),
         ),
-        E::NotPermitted(m) => unprocessable(codes::OPERATION_NOT_PERMITTED, m.clone()),
+        // Confluent answers 42205 too when an IMPORT would give an id to other content.
+        E::NotPermitted(m) | E::IdConflict(m) => {
+            unprocessable(codes::OPERATION_NOT_PERMITTED, m.clone())
+        }
         E::Referenced {
             subject,
             version,
@@ -172,7 +177,7 @@ fn service_parts(e: &ServiceError) -> Parts {
                 what(subject, *version)
             ),
         ),
-        E::IdConflict(m) => unprocessable(codes::ID_CONFLICT, m.clone()),
+        E::EmptySchema => unprocessable(codes::INVALID_SCHEMA, "Empty schema".into()),
         E::TooComplex(Exceeded::Cancelled) => (
             StatusCode::SERVICE_UNAVAILABLE,
             codes::UNAVAILABLE,
@@ -222,6 +227,11 @@ impl ApiError {
             Self::Unauthorized(m) => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, m.clone()),
             Self::Forbidden(m) => (StatusCode::FORBIDDEN, codes::FORBIDDEN, m.clone()),
             Self::NoRoute => not_found(codes::NOT_FOUND, "HTTP 404 Not Found".into()),
+            Self::NotAcceptable => (
+                StatusCode::NOT_ACCEPTABLE,
+                codes::NOT_ACCEPTABLE,
+                "HTTP 406 Not Acceptable".into(),
+            ),
             Self::BodyTimeout => (
                 StatusCode::REQUEST_TIMEOUT,
                 408,

@@ -110,9 +110,12 @@ pub fn parse_version(v: &str) -> Result<Option<i32>, ApiError> {
 }
 
 /// A schema id in a path (anything else names no schema: 40403).
+/// A schema id in a path: a 32-bit integer, as Confluent's path parameter; anything else is no
+/// route at all (404, "HTTP 404 Not Found"), as Confluent answers.
 pub fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ServiceError::SchemaNotFound { id: id.to_owned() }.into())
+    id.parse::<i32>()
+        .map(i64::from)
+        .map_err(|_| ApiError::NoRoute)
 }
 
 /// A query-string boolean as Confluent's server reads it: `true`/`false` in any case (the

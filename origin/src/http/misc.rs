@@ -20,6 +20,20 @@ pub async fn server_version() -> Response {
     )
 }
 
+/// Confluent's `ServerClusterId`: the Kafka cluster and the registry group; this registry
+/// runs without Kafka, so both are empty, as Confluent's own tests see them.
+pub async fn cluster_id() -> Response {
+    ok(&json!({
+        "scope": {"path": [], "clusters": {"kafka-cluster": "", "schema-registry-cluster": ""}},
+        "id": ""
+    }))
+}
+
+/// Confluent's `SchemaRegistryDeployment`; no attributes (it names none for open source).
+pub async fn deployment() -> Response {
+    ok(&json!({"attributes": []}))
+}
+
 pub async fn contexts() -> Response {
     ok(&["."])
 }

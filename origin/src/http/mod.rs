@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod extract;
 mod misc;
+mod negotiate;
 mod openapi;
 mod openapi_components;
 mod respond;
@@ -32,6 +33,7 @@ use registry_core::routes::{Access, Route};
 pub use body::{BodyLimits, ReadBodyLayer};
 pub use error::ApiError;
 pub use extract::Limits;
+pub use negotiate::NegotiateLayer;
 pub use openapi::document as openapi_document;
 pub use respond::CONTENT_TYPE;
 

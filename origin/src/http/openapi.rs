@@ -67,7 +67,27 @@ fn doc(operation: Op) -> OpDoc {
     let schema_ref = || reference("RegisterRequest");
     match operation {
         Root => op("Root", ok(&json!({"type": "object"}))),
+        RootPost => op(
+            "Root (a no-op, as Confluent's)",
+            ok(&json!({"type": "object"})),
+        )
+        .body(&json!({"type": "object"})),
         ServerVersion => op("Server version", ok(&json!({"type": "object"}))),
+        ClusterId => op(
+            "Cluster id (as Confluent's: empty ids, this registry has no Kafka cluster)",
+            ok(
+                &json!({"type": "object", "required": ["id", "scope"], "properties": {
+                    "id": {"type": "string"},
+                    "scope": {"type": "object"}
+                }}),
+            ),
+        ),
+        Deployment => op(
+            "Deployment attributes",
+            ok(&json!({"type": "object", "properties": {
+                "attributes": {"type": "array", "items": {"type": "string"}}
+            }})),
+        ),
         Contexts => op("Contexts (only the default)", ok(&c::strings())),
         Health => op("The process is up", ok(&json!({"type": "object"}))).tag("operations"),
         Ready => op("The database answers", ok(&json!({"type": "object"}))).tag("operations"),

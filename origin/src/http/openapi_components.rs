@@ -35,9 +35,18 @@ pub fn body(schema: &Value) -> Value {
     json!({"required": true, "content": {CONTENT_TYPE: {"schema": schema}, "application/json": {"schema": schema}}})
 }
 
+/// A body in every type the API answers in (the one `Accept` negotiates).
+pub fn produced(schema: &Value) -> Value {
+    let content: Map<String, Value> = registry_core::media::PRODUCED_TYPES
+        .iter()
+        .map(|t| ((*t).to_owned(), json!({"schema": schema})))
+        .collect();
+    Value::Object(content)
+}
+
 /// A 200 response with a JSON body.
 pub fn ok(schema: &Value) -> Value {
-    json!({"description": "OK", "content": {CONTENT_TYPE: {"schema": schema}}})
+    json!({"description": "OK", "content": produced(schema)})
 }
 
 /// A response of another content type.
@@ -172,7 +181,7 @@ pub fn wrap(paths: &Map<String, Value>) -> Value {
         "components": {
             "schemas": schemas(),
             "responses": {"Error": {"description": "An error in the Confluent format",
-                                    "content": {CONTENT_TYPE: {"schema": reference("Error")}}}},
+                                    "content": produced(&reference("Error"))}},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                                 "basic": {"type": "http", "scheme": "basic"}},
         },

@@ -15,8 +15,10 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
     #[allow(clippy::enum_glob_use)] // one arm per operation, named as in the table
     use Op::*;
     match route.op {
-        Root => on(route, misc::root),
+        Root | RootPost => on(route, misc::root),
         ServerVersion => on(route, misc::server_version),
+        ClusterId => on(route, misc::cluster_id),
+        Deployment => on(route, misc::deployment),
         Contexts => on(route, misc::contexts),
         Health => on(route, misc::health),
         Ready => on(route, misc::ready),

@@ -126,13 +126,23 @@ pub async fn get_subject_mode(
     Ok(ok(&view.body()))
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ForceQuery {
+    #[serde(default, deserialize_with = "lenient_bool")]
+    force: bool,
+}
+
 async fn put_mode(
     state: &AppState,
     subject: Option<&str>,
+    force: bool,
     body: &ModeBody,
     actor: &str,
 ) -> Result<Response, ApiError> {
     let mode = parse_mode(&body.mode)?;
+    if mode == registry_core::api::Mode::Import && !force {
+        state.registry.check_import_allowed(subject).await?;
+    }
     let done = state
         .registry
         .set_setting(Setting::Mode, subject, mode.as_str(), actor)
@@ -142,19 +152,21 @@ async fn put_mode(
 
 pub async fn put_global_mode(
     State(state): State<AppState>,
+    Query(q): Query<ForceQuery>,
     Actor(actor): Actor,
     Body(body): Body<ModeBody>,
 ) -> Result<Response, ApiError> {
-    put_mode(&state, None, &body, &actor).await
+    put_mode(&state, None, q.force, &body, &actor).await
 }
 
 pub async fn put_subject_mode(
     State(state): State<AppState>,
     Path(subject): Path<String>,
+    Query(q): Query<ForceQuery>,
     Actor(actor): Actor,
     Body(body): Body<ModeBody>,
 ) -> Result<Response, ApiError> {
-    put_mode(&state, Some(&subject), &body, &actor).await
+    put_mode(&state, Some(&subject), q.force, &body, &actor).await
 }
 
 pub async fn delete_global_mode(

@@ -61,6 +61,9 @@ pub struct PermanentQuery {
 
 /// The schema a request body gives (`schemaType` absent: AVRO).
 pub fn schema_input(req: &RegisterSchemaRequest) -> Result<SchemaInput, ApiError> {
+    if req.schema.trim().is_empty() {
+        return Err(ServiceError::EmptySchema.into());
+    }
     let schema_type: SchemaType = req
         .schema_type
         .as_deref()

@@ -12,9 +12,9 @@ use crate::store::{Deleted, VersionRecord};
 pub enum Against {
     /// One numbered version.
     Version(i32),
-    /// The versions the level names; the subject must have some.
+    /// `latest`: the versions the level names (none is fine).
     Latest,
-    /// The versions the level names; none is fine.
+    /// No version given: the versions the level names (none is fine).
     All,
 }
 
@@ -51,29 +51,19 @@ impl Registry {
         subject: &str,
         against: Against,
     ) -> Result<Vec<VersionRecord>, ServiceError> {
+        // As Confluent: a numbered version that is not there (the subject missing or not) is
+        // 40402; `latest` or all of a subject with no versions is compatible.
         match against {
-            Against::Version(number) => Ok(vec![
-                self.version(subject, Some(number), Deleted::Exclude)
-                    .await?,
-            ]),
-            Against::Latest => {
-                let all = self
-                    .db
-                    .run(|s| s.versions(subject, Deleted::Exclude))
-                    .await?;
-                if all.is_empty() {
-                    // The error a read of the latest version would give.
-                    return Err(self
-                        .version(subject, None, Deleted::Exclude)
-                        .await
-                        .err()
-                        .unwrap_or(ServiceError::SubjectNotFound {
-                            subject: subject.to_owned(),
-                        }));
-                }
-                Ok(all)
-            }
-            Against::All => Ok(self
+            Against::Version(number) => self
+                .db
+                .run(|s| s.version(subject, Some(number), Deleted::Exclude))
+                .await?
+                .map(|v| vec![v])
+                .ok_or_else(|| ServiceError::VersionNotFound {
+                    subject: subject.to_owned(),
+                    version: number.to_string(),
+                }),
+            Against::Latest | Against::All => Ok(self
                 .db
                 .run(|s| s.versions(subject, Deleted::Exclude))
                 .await?),

@@ -44,6 +44,9 @@ pub enum ServiceError {
     Incompatible(String),
     #[error("invalid schema: {0}")]
     InvalidSchema(String),
+    /// A request without a schema, or with an empty one.
+    #[error("empty schema")]
+    EmptySchema,
     #[error("invalid version {0}")]
     InvalidVersion(String),
     /// IMPORT of a version number the subject already has.

@@ -33,7 +33,9 @@ impl Registry {
         })
     }
 
-    async fn find_same(
+    /// The version of `subject` that has `schema`: by fingerprint, and with `normalize` also any
+    /// whose normalized form is the same.
+    pub(super) async fn find_same(
         &self,
         subject: &str,
         schema: &Schema,

@@ -84,7 +84,14 @@ impl Registry {
         {
             return Ok(found);
         }
-        if self.db.run(|s| s.version_states(subject)).await?.is_empty() {
+        // As Confluent: the subject is checked first, and a subject whose versions are all
+        // soft-deleted is not found unless deleted versions are asked for; `latest` of a
+        // subject without a live version is the subject missing, never a version.
+        let states = self.db.run(|s| s.version_states(subject)).await?;
+        let visible = states
+            .iter()
+            .any(|v| deleted != Deleted::Exclude || !v.deleted);
+        if !visible || version.is_none() {
             return Err(ServiceError::SubjectNotFound {
                 subject: subject.to_owned(),
             });

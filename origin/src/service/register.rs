@@ -94,9 +94,13 @@ enum Decision {
     Write,
 }
 
-/// Whether a name can be a subject.
+/// Whether a name can be a subject: not empty, not too long, no control characters, not the
+/// reserved `__GLOBAL`.
 pub fn check_subject(subject: &str) -> Result<(), ServiceError> {
-    if subject.is_empty() || subject.len() > 4096 || subject.chars().any(char::is_control) {
+    if subject.is_empty()
+        || subject.len() > 4096
+        || !registry_core::qualified::is_valid_subject(subject)
+    {
         return Err(ServiceError::InvalidSubject(
             subject.escape_default().to_string(),
         ));
@@ -182,16 +186,23 @@ impl Registry {
         snapshot: &Snapshot,
     ) -> Result<Decision, ServiceError> {
         let fingerprint = schema.fingerprint.to_hex();
-        if let Some(same) = snapshot
+        let mut same = snapshot
             .live
             .iter()
             .find(|v| v.schema.fingerprint == fingerprint)
-        {
+            .cloned();
+        if same.is_none() && input.normalize && !snapshot.live.is_empty() {
+            // As Confluent: a version whose normalized form is this one is the same schema.
+            same = self
+                .find_same(&input.subject, schema, true, Deleted::Exclude)
+                .await?;
+        }
+        if let Some(same) = same {
             return Ok(Decision::Existing(Registered {
                 id: same.schema.id,
                 version: same.version,
-                schema_type: schema.schema_type,
-                text: schema.text.clone(),
+                schema_type: same.schema.schema_type,
+                text: same.schema.text.clone(),
                 created: false,
             }));
         }

@@ -10,7 +10,7 @@ use registry_core::change::Change;
 
 use super::register::check_subject;
 use super::{CachedBody, Registry, ServiceError, Written};
-use crate::store::{Setting, Settings};
+use crate::store::{Deleted, Setting, Settings};
 
 /// A setting's value as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +122,28 @@ impl Registry {
             value: self.view(setting, Some(value)),
             stale,
         })
+    }
+
+    /// IMPORT mode over existing schemas needs `force=true`, as in Confluent: 42205 when the
+    /// subject (or, globally, the registry) already has versions and is not in IMPORT already.
+    pub async fn check_import_allowed(&self, subject: Option<&str>) -> Result<(), ServiceError> {
+        let current = match subject {
+            Some(s) => self.db.run(|db| db.settings(Some(s))).await?.mode,
+            None => self.db.run(|db| db.settings(None)).await?.mode,
+        };
+        if current.as_deref() == Some(Mode::Import.as_str()) {
+            return Ok(());
+        }
+        let existing = match subject {
+            Some(s) => !self.db.run(|db| db.version_states(s)).await?.is_empty(),
+            None => !self.subjects("", Deleted::Include).await?.is_empty(),
+        };
+        if existing {
+            return Err(ServiceError::NotPermitted(
+                "Cannot import since found existing subjects".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Removes a setting of `subject` (or resets the global one); the value it had.
