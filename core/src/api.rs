@@ -130,6 +130,8 @@ pub struct RegisterSchemaRequest {
 pub struct RegisterSchemaResponse {
     pub id: i64,
     pub version: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
     #[serde(default, skip_serializing_if = "is_avro")]
     pub schema_type: SchemaType,
     pub schema: String,
@@ -139,6 +141,8 @@ pub struct RegisterSchemaResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaById {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
     #[serde(default, skip_serializing_if = "is_avro")]
     pub schema_type: SchemaType,
     pub schema: String,
@@ -157,6 +161,8 @@ pub struct SubjectVersion {
     pub subject: String,
     pub version: i32,
     pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
     #[serde(default, skip_serializing_if = "is_avro")]
     pub schema_type: SchemaType,
     pub schema: String,
@@ -282,6 +288,7 @@ mod tests {
     #[test]
     fn avro_type_is_omitted_like_confluent() {
         let body = SchemaById {
+            guid: None,
             schema_type: SchemaType::Avro,
             schema: "\"int\"".into(),
             references: vec![],

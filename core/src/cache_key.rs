@@ -11,6 +11,8 @@ use std::fmt;
 pub enum CacheKey {
     /// `GET /schemas/ids/{id}`: immutable.
     SchemaById(i64),
+    /// `GET /schemas/guids/{guid}`: immutable.
+    SchemaByGuid(String),
     /// `GET /schemas/ids/{id}/subjects` and `/versions`: grow when the schema is registered
     /// under another subject.
     SchemaUsage(i64),
@@ -35,7 +37,10 @@ pub enum CacheKey {
 impl CacheKey {
     /// Whether the resource never changes once it exists (it may still be deleted).
     pub fn is_immutable(&self) -> bool {
-        matches!(self, Self::SchemaById(_) | Self::SubjectVersion(..))
+        matches!(
+            self,
+            Self::SchemaById(_) | Self::SchemaByGuid(_) | Self::SubjectVersion(..)
+        )
     }
 
     /// Parses a key written by [`fmt::Display`].
@@ -46,6 +51,7 @@ impl CacheKey {
         let b = parts.next();
         Some(match (kind, a, b) {
             ("id", Some(id), None) => Self::SchemaById(id.parse().ok()?),
+            ("guid", Some(guid), None) => Self::SchemaByGuid(decode(guid)?),
             ("id-usage", Some(id), None) => Self::SchemaUsage(id.parse().ok()?),
             ("sv", Some(subject), Some(v)) => {
                 Self::SubjectVersion(decode(subject)?, v.parse().ok()?)
@@ -68,6 +74,7 @@ impl fmt::Display for CacheKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::SchemaById(id) => write!(f, "id/{id}"),
+            Self::SchemaByGuid(guid) => write!(f, "guid/{}", encode(guid)),
             Self::SchemaUsage(id) => write!(f, "id-usage/{id}"),
             Self::SubjectVersion(s, v) => write!(f, "sv/{}/{v}", encode(s)),
             Self::Latest(s) => write!(f, "latest/{}", encode(s)),

@@ -19,6 +19,9 @@ pub struct Change {
     pub ids: Vec<i64>,
     /// The schemas that no version uses any more and that were removed.
     pub removed_ids: Vec<i64>,
+    /// Their guids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed_guids: Vec<String>,
     /// The API key created or revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
@@ -71,6 +74,11 @@ impl Change {
                 }
                 keys.extend(self.ids.iter().map(|id| CacheKey::SchemaUsage(*id)));
                 keys.extend(self.removed_ids.iter().map(|id| CacheKey::SchemaById(*id)));
+                keys.extend(
+                    self.removed_guids
+                        .iter()
+                        .map(|g| CacheKey::SchemaByGuid(g.clone())),
+                );
                 if kind == EventKind::DeleteSubject {
                     keys.extend([CacheKey::Config(Some(s.clone())), CacheKey::Mode(Some(s))]);
                 }

@@ -79,6 +79,8 @@ pub enum Op {
     SchemaTypes,
     SchemaById,
     SchemaTextById,
+    SchemaByGuid,
+    IdsByGuid,
     SubjectsOfSchema,
     VersionsOfSchema,
     ValidateById,
@@ -202,6 +204,8 @@ pub const ROUTES: &[Route] = &[
     route(Op::ListSchemas, Get, "/schemas", Read),
     cached(Op::SchemaTypes, "/schemas/types"),
     cached(Op::SchemaById, "/schemas/ids/{id}"),
+    cached(Op::SchemaByGuid, "/schemas/guids/{guid}"),
+    route(Op::IdsByGuid, Get, "/schemas/guids/{guid}/ids", Read),
     cached(Op::SchemaTextById, "/schemas/ids/{id}/schema"),
     cached(Op::SubjectsOfSchema, "/schemas/ids/{id}/subjects"),
     cached(Op::VersionsOfSchema, "/schemas/ids/{id}/versions"),
@@ -407,6 +411,7 @@ pub fn read_key(m: &Matched) -> Option<ReadKey> {
         Op::SchemaTypes => (CacheKey::Types, Body),
         Op::SchemaById => (CacheKey::SchemaById(id()?), Body),
         Op::SchemaTextById => (CacheKey::SchemaById(id()?), Schema),
+        Op::SchemaByGuid => (CacheKey::SchemaByGuid(m.param(0).to_owned()), Body),
         Op::SubjectsOfSchema => (CacheKey::SchemaUsage(id()?), Subjects),
         Op::VersionsOfSchema => (CacheKey::SchemaUsage(id()?), Versions),
         Op::GetConfig => (CacheKey::Config(None), Body),
@@ -427,6 +432,7 @@ mod tests {
             .replace("{subject}", "s")
             .replace("{version}", "1")
             .replace("{id}", "1")
+            .replace("{guid}", "g")
             .replace("{*path}", "a/b.js")
     }
 

@@ -82,6 +82,27 @@ impl Fingerprint {
         hex::decode_to_slice(s, &mut out).ok()?;
         Some(Self(out))
     }
+
+    /// The schema's guid (Confluent's wire format v1 names schemas by it): a UUID made from the
+    /// fingerprint, so the same content has the same guid in every registry. See [`guid_of`].
+    pub fn guid(&self) -> String {
+        guid_of(&self.to_hex())
+    }
+}
+
+/// The guid of the schema whose fingerprint is `hex` (64 hex digits): its first 32 digits as a
+/// UUID, with version 8 (custom) and the RFC variant written over digits 13 and 17, so that a
+/// database can compute the same from the stored fingerprint (migration 0006).
+pub fn guid_of(hex: &str) -> String {
+    let d = |from: usize, to: usize| hex.get(from..to).unwrap_or_default();
+    format!(
+        "{}-{}-8{}-8{}-{}",
+        d(0, 8),
+        d(8, 12),
+        d(13, 16),
+        d(17, 20),
+        d(20, 32)
+    )
 }
 
 impl fmt::Display for Fingerprint {
@@ -125,4 +146,18 @@ pub fn fingerprint(
         hasher.update(r.version.to_string().as_bytes());
     }
     Fingerprint(hasher.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guids_are_uuids_made_from_the_fingerprint() {
+        let fp = Fingerprint::from_hex(&"0123456789abcdef".repeat(4)).unwrap();
+        let guid = fp.guid();
+        assert_eq!(guid, "01234567-89ab-8def-8123-456789abcdef");
+        let parts: Vec<usize> = guid.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12]);
+    }
 }

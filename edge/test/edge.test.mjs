@@ -174,6 +174,16 @@ test('read-through, then hits, with the origin\'s status, headers and body bytes
   assert.equal(JSON.parse(missing.body).error_code, 40401)
 })
 
+test('a schema by guid is cached like a schema by id', async () => {
+  const { guid } = JSON.parse((await json(`${origin.url}/schemas/ids/1`)).body)
+  assert.ok(guid, 'the origin names the guid')
+  const miss = await json(at('A', `/schemas/guids/${guid}`))
+  const hit = await json(at('A', `/schemas/guids/${guid}`))
+  assert.deepEqual([miss.cache, hit.cache], ['MISS', 'HIT'])
+  assert.equal(hit.body, (await json(`${origin.url}/schemas/guids/${guid}`)).body)
+  assert.match(hit.headers.get('cache-control'), /immutable/)
+})
+
 test('answers follow Accept at the edge as at the origin, hits included', async () => {
   for (const accept of ['application/json', 'application/vnd.schemaregistry+json']) {
     const direct = await json(`${origin.url}/schemas/ids/1`, { headers: { accept } })

@@ -27,10 +27,23 @@ async fn register_and_read(backend: Backend) {
 
     let (status, body) = s.get(&format!("/schemas/ids/{id}")).await;
     assert_eq!(status, 200);
+    let guid = body["guid"].as_str().expect("a guid").to_owned();
     assert_eq!(
         body,
-        json!({"schema": serde_json::from_str::<Value>(AVRO_V1).unwrap().to_string()}),
+        json!({"guid": guid, "schema": serde_json::from_str::<Value>(AVRO_V1).unwrap().to_string()}),
         "AVRO type is omitted, like Confluent"
+    );
+    // The guid names the same schema, and gives its id.
+    assert_eq!(s.get(&format!("/schemas/guids/{guid}")).await, (200, body));
+    assert_eq!(
+        s.get(&format!("/schemas/guids/{guid}/ids")).await,
+        (200, json!([{"context": ".", "id": id}]))
+    );
+    assert_error(
+        &s.get("/schemas/guids/00000000-0000-8000-8000-000000000000")
+            .await,
+        404,
+        40403,
     );
     let raw = s
         .client

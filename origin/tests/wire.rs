@@ -285,3 +285,68 @@ async fn ids_that_are_not_numbers_and_metadata() {
     assert_eq!(s.post("/", &json!({})).await, (200, json!({})));
     s.stop().await;
 }
+
+async fn guids_name_schemas(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let registered = s
+        .post("/subjects/g/versions", &json!({"schema": RECORD}))
+        .await;
+    let guid = registered.1["guid"].as_str().expect("guid").to_owned();
+    assert_eq!(guid.len(), 36);
+    // The same guid wherever the schema is shown.
+    let lookup = s.post("/subjects/g", &json!({"schema": RECORD})).await;
+    assert_eq!(lookup.1["guid"], guid.as_str());
+    assert_eq!(
+        s.get("/subjects/g/versions/1").await.1["guid"],
+        guid.as_str()
+    );
+    let by_guid = s.get(&format!("/schemas/guids/{guid}")).await;
+    assert_eq!(by_guid.0, 200);
+    assert_eq!(by_guid.1["schema"], RECORD);
+    // The same content under another subject keeps its guid; other content has another.
+    let other = s
+        .post("/subjects/g2/versions", &json!({"schema": RECORD}))
+        .await;
+    assert_eq!(other.1["guid"], guid.as_str());
+    let third = s
+        .post("/subjects/g3/versions", &json!({"schema": "\"string\""}))
+        .await;
+    assert_ne!(third.1["guid"], guid.as_str());
+    // Gone with the schema.
+    for path in [
+        "/subjects/g",
+        "/subjects/g?permanent=true",
+        "/subjects/g2",
+        "/subjects/g2?permanent=true",
+    ] {
+        assert_eq!(s.delete(path).await.0, 200, "{path}");
+    }
+    assert_error(&s.get(&format!("/schemas/guids/{guid}")).await, 404, 40403);
+    s.stop().await;
+}
+both_backends!(guids_name_schemas);
+
+/// Migration 0006 gives existing rows the guid the registry gives new ones.
+async fn migrated_guids_match(backend: Backend) {
+    use sqlx::Connection;
+    let s = TestServer::start(backend).await;
+    s.register("m", "AVRO", RECORD).await;
+    let expression = "SELECT guid, substr(fingerprint, 1, 8) || '-' || substr(fingerprint, 9, 4) \
+        || '-8' || substr(fingerprint, 14, 3) || '-8' || substr(fingerprint, 18, 3) || '-' \
+        || substr(fingerprint, 21, 12) FROM schemas";
+    let rows: Vec<(String, String)> = if s.database_url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(&s.database_url).await.unwrap();
+        sqlx::query_as(expression).fetch_all(&mut c).await.unwrap()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&s.database_url)
+            .await
+            .unwrap();
+        sqlx::query_as(expression).fetch_all(&mut c).await.unwrap()
+    };
+    assert!(!rows.is_empty());
+    for (stored, migrated) in rows {
+        assert_eq!(stored, migrated);
+    }
+    s.stop().await;
+}
+both_backends!(migrated_guids_match);

@@ -165,6 +165,14 @@ fn doc(operation: Op) -> OpDoc {
         SchemaById => {
             op("A schema by id", ok(&reference("SchemaById"))).params([id, q("subject", &c::s())])
         }
+        SchemaByGuid => op("A schema by guid", ok(&reference("SchemaById"))).params([p("guid")]),
+        IdsByGuid => op(
+            "The ids a guid has, per context",
+            ok(&json!({"type": "array", "items": {"type": "object", "required": ["context", "id"], "properties": {
+                "context": {"type": "string"}, "id": {"type": "integer"}
+            }}})),
+        )
+        .params([p("guid")]),
         SchemaTextById => {
             op("The raw schema by id", ok(&json!({}))).params([id, q("subject", &c::s())])
         }

@@ -123,11 +123,11 @@ fn schemas() -> Value {
             "references": {"type": "array", "items": reference("Reference")},
             "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "id": i, "version": i}},
         "RegisterResponse": {"type": "object", "required": ["id"],
-                             "properties": {"id": i, "version": i, "schemaType": s, "schema": s}},
+                             "properties": {"id": i, "version": i, "guid": s, "schemaType": s, "schema": s}},
         "SchemaById": {"type": "object", "required": ["schema"], "properties": {
-            "schema": s, "schemaType": s, "references": {"type": "array", "items": reference("Reference")}}},
+            "guid": s, "schema": s, "schemaType": s, "references": {"type": "array", "items": reference("Reference")}}},
         "SubjectVersion": {"type": "object", "required": ["subject", "version", "id", "schema"], "properties": {
-            "subject": s, "version": i, "id": i, "schema": s, "schemaType": s,
+            "subject": s, "version": i, "id": i, "guid": s, "schema": s, "schemaType": s,
             "references": {"type": "array", "items": reference("Reference")},
             "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "deleted": b}},
         "SubjectAndVersion": {"type": "object", "required": ["subject", "version"],

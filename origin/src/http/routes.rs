@@ -39,6 +39,8 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
         SchemaTypes => on(route, schemas::types),
         SchemaById => on(route, schemas::by_id),
         SchemaTextById => on(route, schemas::text_by_id),
+        SchemaByGuid => on(route, schemas::by_guid),
+        IdsByGuid => on(route, schemas::ids_by_guid),
         SubjectsOfSchema => on(route, schemas::subjects_of),
         VersionsOfSchema => on(route, schemas::versions_of),
         ValidateById => on(route, validate::by_id),

@@ -24,6 +24,24 @@ pub async fn by_id(
     Ok(cached(&headers, &body))
 }
 
+pub async fn by_guid(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(guid): Path<String>,
+) -> Result<Response, ApiError> {
+    let body = state.registry.schema_by_guid_body(&guid).await?;
+    Ok(cached(&headers, &body))
+}
+
+/// The (context, id) pairs a guid has: one, in the default context.
+pub async fn ids_by_guid(
+    State(state): State<AppState>,
+    Path(guid): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = state.registry.stored_by_guid(&guid).await?;
+    Ok(ok(&serde_json::json!([{"context": ".", "id": s.id}])))
+}
+
 pub async fn text_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,

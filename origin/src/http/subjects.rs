@@ -122,6 +122,7 @@ pub async fn register(
     let body = RegisterSchemaResponse {
         id: done.value.id,
         version: done.value.version,
+        guid: Some(done.value.guid.clone()),
         schema_type: done.value.schema_type,
         schema: done.value.text.clone(),
     };

@@ -35,6 +35,7 @@ impl Registry {
             tx.remove_versions(subject, Some(number)).await?;
             if tx.remove_schema_if_unused(id).await? {
                 change.removed_ids.push(id);
+                change.removed_guids.push(target.schema.guid.clone());
             }
         } else {
             tx.mark_deleted(subject, Some(number)).await?;
@@ -86,9 +87,11 @@ impl Registry {
         if permanent {
             change.kind = EventKind::DeleteSubject;
             tx.remove_versions(subject, None).await?;
-            for id in &change.ids {
-                if tx.remove_schema_if_unused(*id).await? {
-                    change.removed_ids.push(*id);
+            for v in &all {
+                let id = v.schema.id;
+                if !change.removed_ids.contains(&id) && tx.remove_schema_if_unused(id).await? {
+                    change.removed_ids.push(id);
+                    change.removed_guids.push(v.schema.guid.clone());
                 }
             }
             tx.clear_subject(subject).await?;

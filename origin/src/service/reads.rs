@@ -16,6 +16,7 @@ pub fn subject_version(record: &VersionRecord) -> api::SubjectVersion {
         subject: record.subject.clone(),
         version: record.version,
         id: record.schema.id,
+        guid: Some(record.schema.guid.clone()),
         schema_type: record.schema.schema_type,
         schema: record.schema.text.clone(),
         references: record.schema.references.clone(),
@@ -51,6 +52,7 @@ impl Registry {
     pub async fn make_schema_body(&self, id: i64) -> Result<CachedBody, ServiceError> {
         let s = self.stored(id).await?;
         let body = SchemaById {
+            guid: Some(s.guid.clone()),
             schema_type: s.schema_type,
             schema: s.text,
             references: s.references,
@@ -58,6 +60,34 @@ impl Registry {
             rule_set: None,
         };
         Ok(CachedBody::of(&body, true, Some(&s.fingerprint)))
+    }
+
+    /// The stored schema with `guid`.
+    pub async fn stored_by_guid(&self, guid: &str) -> Result<StoredSchema, ServiceError> {
+        self.db
+            .run(|s| s.schema_by_guid(guid))
+            .await?
+            .ok_or_else(|| ServiceError::SchemaNotFound {
+                id: guid.to_owned(),
+            })
+    }
+
+    /// `GET /schemas/guids/{guid}`, from the cache (the body of the schema by id, with its id).
+    pub async fn schema_by_guid_body(&self, guid: &str) -> Result<Arc<CachedBody>, ServiceError> {
+        self.cache
+            .get_or(CacheKey::SchemaByGuid(guid.to_owned()), || async {
+                let s = self.stored_by_guid(guid).await?;
+                let body = SchemaById {
+                    guid: Some(s.guid.clone()),
+                    schema_type: s.schema_type,
+                    schema: s.text,
+                    references: s.references,
+                    metadata: None,
+                    rule_set: None,
+                };
+                Ok(CachedBody::of(&body, true, Some(&s.fingerprint)))
+            })
+            .await
     }
 
     /// Where schema `id` is used (soft-deleted versions too when `deleted`).

@@ -41,6 +41,7 @@ pub struct RegisterInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registered {
     pub id: i64,
+    pub guid: String,
     pub version: i32,
     pub schema_type: SchemaType,
     /// The schema as stored.
@@ -200,6 +201,7 @@ impl Registry {
         if let Some(same) = same {
             return Ok(Decision::Existing(Registered {
                 id: same.schema.id,
+                guid: same.schema.guid.clone(),
                 version: same.version,
                 schema_type: same.schema.schema_type,
                 text: same.schema.text.clone(),
@@ -290,6 +292,7 @@ impl Registry {
         Ok(Some(Written {
             value: Registered {
                 id,
+                guid: schema.fingerprint.guid(),
                 version,
                 schema_type: schema.schema_type,
                 text: schema.text.clone(),

@@ -79,10 +79,12 @@ impl StoreError {
     }
 }
 
-/// Schemas by id.
+/// Schemas by id or guid.
 #[async_trait]
 pub trait SchemaReads: Send + Sync {
     async fn schema_by_id(&self, id: i64) -> Result<Option<StoredSchema>, StoreError>;
+
+    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>, StoreError>;
 
     /// The subject versions that use schema `id`, by subject and version.
     async fn schema_usage(&self, id: i64) -> Result<Vec<Usage>, StoreError>;

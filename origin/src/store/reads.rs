@@ -19,6 +19,14 @@ impl<B: SqlBackend> SchemaReads for B {
         row.map(TryInto::try_into).transpose()
     }
 
+    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>, StoreError> {
+        let row: Option<SchemaRow> = self
+            .reader()
+            .fetch_optional(sql::SCHEMA_BY_GUID, &[Arg::Text(guid)])
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
     async fn schema_usage(&self, id: i64) -> Result<Vec<Usage>, StoreError> {
         self.reader()
             .fetch_all(sql::SCHEMA_USAGE, &[Arg::Int(id)])

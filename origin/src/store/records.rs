@@ -11,6 +11,7 @@ use registry_core::{SchemaReference, SchemaType};
 pub struct StoredSchema {
     pub id: i64,
     pub fingerprint: String,
+    pub guid: String,
     pub schema_type: SchemaType,
     pub text: String,
     pub references: Vec<SchemaReference>,

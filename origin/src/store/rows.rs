@@ -9,16 +9,19 @@ use super::StoreError;
 use super::records::{EventRecord, SearchHit, StoredSchema, VersionRecord};
 
 /// The columns of [`SchemaRow`], from `schemas s`.
-pub const SCHEMA_COLUMNS: &str = "s.id, s.fingerprint, s.schema_type, s.schema_text, s.refs";
+pub const SCHEMA_COLUMNS: &str =
+    "s.id, s.fingerprint, s.guid, s.schema_type, s.schema_text, s.refs";
 
 /// The columns of [`VersionRow`], from `subject_versions v JOIN schemas s`.
 pub const VERSION_COLUMNS: &str = "v.subject, v.version, v.deleted, v.metadata, v.rule_set, \
-     s.id, s.fingerprint, s.schema_type, s.schema_text, s.refs";
+     s.id, s.fingerprint, s.guid, s.schema_type, s.schema_text, s.refs";
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct SchemaRow {
     pub id: i64,
     pub fingerprint: String,
+    /// Set for every row since migration 0006.
+    pub guid: Option<String>,
     pub schema_type: String,
     pub schema_text: String,
     /// JSON array of `{name, subject, version}`.
@@ -88,6 +91,9 @@ impl TryFrom<SchemaRow> for StoredSchema {
             schema_type: schema_type(&row.schema_type)?,
             references: references(&row.refs)?,
             id: row.id,
+            guid: row
+                .guid
+                .unwrap_or_else(|| registry_core::types::guid_of(&row.fingerprint)),
             fingerprint: row.fingerprint,
             text: row.schema_text,
         })

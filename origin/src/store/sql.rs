@@ -10,15 +10,17 @@ macro_rules! select_versions {
     ($($clauses:literal),+) => {
         concat!(
             "SELECT v.subject, v.version, v.deleted, v.metadata, v.rule_set, ",
-            "s.id, s.fingerprint, s.schema_type, s.schema_text, s.refs ",
+            "s.id, s.fingerprint, s.guid, s.schema_type, s.schema_text, s.refs ",
             "FROM subject_versions v JOIN schemas s ON s.id = v.schema_id ",
             $($clauses),+
         )
     };
 }
 
-pub const SCHEMA_BY_ID: &str = "SELECT s.id, s.fingerprint, s.schema_type, s.schema_text, s.refs \
-     FROM schemas s WHERE s.id = $1";
+pub const SCHEMA_BY_ID: &str = "SELECT s.id, s.fingerprint, s.guid, s.schema_type, s.schema_text, \
+     s.refs FROM schemas s WHERE s.id = $1";
+pub const SCHEMA_BY_GUID: &str = "SELECT s.id, s.fingerprint, s.guid, s.schema_type, \
+     s.schema_text, s.refs FROM schemas s WHERE s.guid = $1";
 pub const SCHEMA_USAGE: &str = "SELECT subject, version, deleted FROM subject_versions \
      WHERE schema_id = $1 ORDER BY subject, version";
 
@@ -179,8 +181,8 @@ pub const LOWEST_FREE_ID: &str = "SELECT MIN(c.id) FROM ( \
      AND NOT EXISTS (SELECT 1 FROM schemas s WHERE s.id = c.id) \
      AND NOT EXISTS (SELECT 1 FROM retired_schema_ids r WHERE r.id = c.id)";
 /// Ids are always given: imported, or handed out by the dialect's `NEXT_SCHEMA_ID`.
-pub const INSERT_SCHEMA: &str = "INSERT INTO schemas (id, fingerprint, schema_type, schema_text, refs) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fingerprint) DO NOTHING RETURNING id";
+pub const INSERT_SCHEMA: &str = "INSERT INTO schemas (id, fingerprint, schema_type, schema_text, refs, guid) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fingerprint) DO NOTHING RETURNING id";
 pub const INSERT_REFERENCE: &str = "INSERT INTO schema_references \
      (schema_id, name, ref_subject, ref_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 pub const INSERT_VERSION: &str = "INSERT INTO subject_versions \

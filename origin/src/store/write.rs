@@ -90,12 +90,14 @@ impl<T: SqlTransaction> WriteTx for T {
 
     async fn insert_schema(&mut self, schema: &NewSchema<'_>) -> Result<Option<i64>, StoreError> {
         let refs = rows::references_json(schema.references);
+        let guid = registry_core::types::guid_of(schema.fingerprint);
         let args = [
             Arg::Int(schema.id),
             Arg::Text(schema.fingerprint),
             Arg::Text(schema.schema_type.as_str()),
             Arg::Text(schema.text),
             Arg::Text(&refs),
+            Arg::Text(&guid),
         ];
         let Some((id,)) = self
             .fetch_optional::<(i64,)>(sql::INSERT_SCHEMA, &args)
