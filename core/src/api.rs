@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::config::ConfigFields;
 use crate::types::{SchemaReference, SchemaType};
 
 /// The error body: exactly `{"error_code": N, "message": "..."}`.
@@ -183,17 +184,36 @@ pub struct SubjectVersionPair {
     pub version: i32,
 }
 
-/// `GET /config` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `GET /config` response: the level and whatever other field is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigResponse {
-    pub compatibility_level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_level: Option<String>,
+    #[serde(flatten)]
+    pub fields: ConfigFields,
 }
 
-/// `PUT /config` body and response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `PUT /config` body (and response: the request, echoed, as Confluent does). Only the fields
+/// sent change; the level may be sent as `compatibility` or `compatibilityLevel`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct ConfigUpdate {
-    pub compatibility: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_level: Option<String>,
+    #[serde(flatten)]
+    pub fields: ConfigFields,
+}
+
+impl ConfigUpdate {
+    /// The level sent, under either name.
+    pub fn level(&self) -> Option<&str> {
+        self.compatibility
+            .as_deref()
+            .or(self.compatibility_level.as_deref())
+    }
 }
 
 /// `GET/PUT /mode` body and response.

@@ -13,6 +13,7 @@ pub mod budget;
 pub mod cache_key;
 pub mod change;
 pub mod compat;
+pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod format;

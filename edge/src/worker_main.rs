@@ -343,6 +343,15 @@ async fn read(
             kv.put(kv_key, &entry)?.execute().await?;
             entry_response(&entry, req.headers(), "REVALIDATED")
         }
+        // What the origin says no cache may keep (a read through an alias) is passed on.
+        Ok(r)
+            if r.status_code() == 200
+                && r.headers()
+                    .get("cache-control")?
+                    .is_some_and(|c| c.contains("no-store")) =>
+        {
+            relay(r, "BYPASS").await
+        }
         Ok(mut r) if r.status_code() == 200 => {
             let h = r.headers().clone();
             let entry = Entry {

@@ -53,7 +53,10 @@ async fn populate(s: &TestServer) {
     assert_eq!(s.delete("/subjects/retired").await.0, 200);
     // Settings.
     assert_eq!(
-        s.put("/config/orders", &json!({"compatibility": "FULL"}))
+        s.put(
+            "/config/orders",
+            &json!({"compatibility": "FULL", "compatibilityGroup": "major", "defaultMetadata": {"properties": {"owner": "a"}}})
+        )
             .await
             .0,
         200

@@ -76,9 +76,13 @@ pub enum Line {
         schemas: usize,
     },
     Schema(Box<SchemaLine>),
+    /// A scope's configuration: the level and the other fields set.
     Config {
         subject: Option<String>,
-        compatibility: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        compatibility: Option<String>,
+        #[serde(flatten)]
+        fields: Box<registry_core::config::ConfigFields>,
     },
     Mode {
         subject: Option<String>,
@@ -407,14 +411,17 @@ async fn export_settings(api: &Api, subject: Option<&str>) -> Result<Vec<Line>, 
     };
     let field = |v: Option<Value>, name: &str| v.and_then(|v| v[name].as_str().map(str::to_owned));
     let mut lines = Vec::new();
-    if let Some(compatibility) = field(
-        api.get_optional(&path("config"), "").await?,
-        "compatibilityLevel",
-    ) {
-        lines.push(Line::Config {
-            subject: subject.map(str::to_owned),
-            compatibility,
-        });
+    if let Some(config) = api.get_optional(&path("config"), "").await? {
+        let compatibility = config["compatibilityLevel"].as_str().map(str::to_owned);
+        let fields: Box<registry_core::config::ConfigFields> =
+            serde_json::from_value(config).unwrap_or_default();
+        if compatibility.is_some() || !fields.is_empty() {
+            lines.push(Line::Config {
+                subject: subject.map(str::to_owned),
+                compatibility,
+                fields,
+            });
+        }
     }
     if let Some(mode) = field(api.get_optional(&path("mode"), "").await?, "mode") {
         lines.push(Line::Mode {
@@ -555,14 +562,20 @@ async fn import_async(args: &ImportArgs) -> Result<(), (u8, String)> {
             Line::Config {
                 subject,
                 compatibility,
+                fields,
             } => {
                 let segments: Vec<&str> = std::iter::once("config")
                     .chain(subject.as_deref())
                     .collect();
+                let update = registry_core::api::ConfigUpdate {
+                    compatibility: compatibility.clone(),
+                    compatibility_level: None,
+                    fields: (**fields).clone(),
+                };
                 api.call(
                     Method::PUT,
                     api.url(&segments, ""),
-                    Some(&json!({"compatibility": compatibility})),
+                    Some(&serde_json::to_value(&update).expect("config serialises")),
                 )
                 .await
             }

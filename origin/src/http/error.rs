@@ -120,7 +120,7 @@ fn service_parts(e: &ServiceError) -> Parts {
         ),
         E::NotConfigured {
             subject,
-            setting: Setting::Compatibility,
+            setting: Setting::Compatibility | Setting::Config,
         } => not_found(
             codes::SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
             format!("Subject '{subject}' does not have subject-level compatibility configured"),

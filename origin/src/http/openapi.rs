@@ -199,18 +199,23 @@ fn doc(operation: Op) -> OpDoc {
                 .params([subject, version, verbose, normalize])
                 .body(&schema_ref())
         }
-        GetConfig => op("Global compatibility level", ok(&reference("Config"))),
-        SetConfig => op("Set the global level", ok(&reference("ConfigUpdate")))
+        GetConfig => op("Global configuration", ok(&reference("Config"))),
+        SetConfig => op("Change the global configuration", ok(&reference("ConfigUpdate")))
             .body(&reference("ConfigUpdate")),
-        DeleteConfig => op("Reset the global level", ok(&reference("Config"))),
-        GetSubjectConfig => op("A subject's level", ok(&reference("Config")))
+        DeleteConfig => op("Reset the global configuration", ok(&reference("Config"))),
+        GetSubjectConfig => op("A subject's configuration", ok(&reference("Config")))
             .params([subject, q("defaultToGlobal", &c::b())]),
-        SetSubjectConfig => op("Set a subject's level", ok(&reference("ConfigUpdate")))
-            .params([subject])
-            .body(&reference("ConfigUpdate")),
-        DeleteSubjectConfig => {
-            op("Remove a subject's level", ok(&reference("Config"))).params([subject])
-        }
+        SetSubjectConfig => op(
+            "Change a subject's configuration",
+            ok(&reference("ConfigUpdate")),
+        )
+        .params([subject])
+        .body(&reference("ConfigUpdate")),
+        DeleteSubjectConfig => op(
+            "Remove a subject's configuration",
+            ok(&reference("Config")),
+        )
+        .params([subject]),
         GetMode => op("Global mode", ok(&reference("Mode"))),
         SetMode => op("Set the global mode", ok(&reference("Mode"))).body(&reference("Mode")),
         DeleteMode => op("Reset the global mode", ok(&reference("Mode"))),

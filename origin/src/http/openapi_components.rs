@@ -134,9 +134,11 @@ fn schemas() -> Value {
                               "properties": {"subject": s, "version": i}},
         "Compatibility": {"type": "object", "required": ["is_compatible"],
                           "properties": {"is_compatible": b, "messages": strings()}},
-        "ConfigUpdate": {"type": "object", "required": ["compatibility"],
-                         "properties": {"compatibility": {"type": "string", "enum": levels}}},
-        "Config": {"type": "object", "required": ["compatibilityLevel"], "properties": {"compatibilityLevel": s}},
+        "ConfigUpdate": {"type": "object", "description": "only the fields sent change",
+                         "properties": config_fields(json!({
+                             "compatibility": {"type": "string", "enum": levels.clone()},
+                             "compatibilityLevel": {"type": "string", "enum": levels}}))},
+        "Config": {"type": "object", "properties": config_fields(json!({"compatibilityLevel": s}))},
         "Mode": {"type": "object", "required": ["mode"], "properties": {
             "mode": {"type": "string", "enum": ["READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT"]}}},
         "ValidateRequest": {"type": "object", "description": "one payload as `data`, or several as `payloads`",
@@ -166,6 +168,33 @@ fn schemas() -> Value {
             "id": s, "key": s, "role": s, "name": s, "created_ms": i,
             "revoked_ms": {"type": "integer", "nullable": true}}},
     })
+}
+
+/// The configuration fields beyond the level, added to `level`'s properties.
+fn config_fields(level: Value) -> Value {
+    let Value::Object(mut properties) = level else {
+        unreachable!("level properties are an object")
+    };
+    let (s, b, o) = (
+        json!({"type": "string"}),
+        json!({"type": "boolean"}),
+        json!({"type": "object"}),
+    );
+    for (name, schema) in [
+        ("alias", &s),
+        ("normalize", &b),
+        ("validateFields", &b),
+        ("validateRules", &b),
+        ("compatibilityGroup", &s),
+        ("compatibilityPolicy", &s),
+        ("defaultMetadata", &o),
+        ("overrideMetadata", &o),
+        ("defaultRuleSet", &o),
+        ("overrideRuleSet", &o),
+    ] {
+        properties.insert(name.to_owned(), schema.clone());
+    }
+    Value::Object(properties)
 }
 
 /// The document around `paths`.

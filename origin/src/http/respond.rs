@@ -50,6 +50,20 @@ fn stale_header(keys: &[CacheKey]) -> Option<HeaderValue> {
     HeaderValue::from_str(&joined).ok()
 }
 
+/// A body no cache may keep (`Cache-Control: no-store`): what a read through an alias found,
+/// since the target's changes do not reach the alias's cache keys.
+pub fn uncached(body: &CachedBody) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body.body.clone(),
+    )
+        .into_response()
+}
+
 /// A cached body as a response: `Cache-Control`, a strong `ETag`, and 304 when the client has it.
 pub fn cached(headers: &HeaderMap, body: &CachedBody) -> Response {
     let cache_control = if body.immutable {

@@ -10,7 +10,7 @@ use super::Actor;
 use super::extract::{Body, Query, lenient_bool};
 use super::respond::{cached, ok, written};
 use super::{ApiError, AppState};
-use crate::service::{CachedBody, parse_level, parse_mode};
+use crate::service::{CachedBody, parse_mode};
 use crate::store::Setting;
 
 #[derive(Debug, Default, Deserialize)]
@@ -24,10 +24,7 @@ pub async fn get_global_config(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let body = state
-        .registry
-        .global_setting_body(Setting::Compatibility)
-        .await?;
+    let body = state.registry.global_config_body().await?;
     Ok(cached(&headers, &body))
 }
 
@@ -37,11 +34,11 @@ pub async fn get_subject_config(
     Path(subject): Path<String>,
     Query(q): Query<DefaultToGlobal>,
 ) -> Result<Response, ApiError> {
-    let view = state
+    let config = state
         .registry
-        .subject_setting(Setting::Compatibility, &subject, q.default_to_global)
+        .subject_config(&subject, q.default_to_global)
         .await?;
-    Ok(cached(&headers, &CachedBody::of(&view.body(), false, None)))
+    Ok(cached(&headers, &CachedBody::of(&config, false, None)))
 }
 
 async fn put_config(
@@ -50,15 +47,8 @@ async fn put_config(
     update: &ConfigUpdate,
     actor: &str,
 ) -> Result<Response, ApiError> {
-    let level = parse_level(&update.compatibility)?;
-    let done = state
-        .registry
-        .set_setting(Setting::Compatibility, subject, level.as_str(), actor)
-        .await?;
-    let body = ConfigUpdate {
-        compatibility: done.value.value.clone(),
-    };
-    Ok(written(&done, &body))
+    let done = state.registry.update_config(subject, update, actor).await?;
+    Ok(written(&done, &done.value))
 }
 
 pub async fn put_global_config(
@@ -95,7 +85,8 @@ pub async fn delete_global_config(
     State(state): State<AppState>,
     Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
-    clear(&state, Setting::Compatibility, None, &actor).await
+    let done = state.registry.clear_config(None, &actor).await?;
+    Ok(written(&done, &done.value))
 }
 
 pub async fn delete_subject_config(
@@ -103,7 +94,8 @@ pub async fn delete_subject_config(
     Path(subject): Path<String>,
     Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
-    clear(&state, Setting::Compatibility, Some(&subject), &actor).await
+    let done = state.registry.clear_config(Some(&subject), &actor).await?;
+    Ok(written(&done, &done.value))
 }
 
 pub async fn get_global_mode(

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::Actor;
 use super::extract::{Body, DeletedQuery, Query, bounded, lenient_bool, parse_version};
-use super::respond::{cached, ok, page, raw, written};
+use super::respond::{cached, ok, page, raw, uncached, written};
 use super::{ApiError, AppState};
 use crate::service::{RegisterInput, SchemaInput, ServiceError, subject_version};
 use crate::store::Deleted;
@@ -135,15 +135,13 @@ pub async fn lookup(
     Query(q): Query<NormalizeQuery>,
     Body(req): Body<RegisterSchemaRequest>,
 ) -> Result<Response, ApiError> {
-    let found = state
-        .registry
-        .lookup(
-            &subject,
-            &schema_input(&req)?,
-            q.normalize,
-            deleted_flag(q.deleted),
-        )
-        .await?;
+    let input = schema_input(&req)?;
+    let (normalize, deleted) = (q.normalize, deleted_flag(q.deleted));
+    let (registry, input) = (&state.registry, &input);
+    let (found, _) = through_alias(&state, &subject, |s| async move {
+        registry.lookup(&s, input, normalize, deleted).await
+    })
+    .await?;
     Ok(ok(&subject_version(&found)))
 }
 
@@ -160,6 +158,28 @@ pub async fn delete_subject(
     Ok(written(&done, &done.value))
 }
 
+/// `read` of `subject`; when the subject has nothing and its config names an alias, `read` of
+/// the alias's target instead (`true`: answered through the alias).
+async fn through_alias<T, F, Fut>(
+    state: &AppState,
+    subject: &str,
+    read: F,
+) -> Result<(T, bool), ApiError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    match read(subject.to_owned()).await {
+        Err(missing @ ServiceError::SubjectNotFound { .. }) => {
+            match state.registry.alias_target(subject).await? {
+                Some(target) => Ok((read(target).await?, true)),
+                None => Err(missing.into()),
+            }
+        }
+        other => Ok((other?, false)),
+    }
+}
+
 pub async fn versions(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -167,15 +187,23 @@ pub async fn versions(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     if q.is_default() {
-        return Ok(cached(
-            &headers,
-            &*state.registry.versions_body(&subject).await?,
-        ));
-    }
-    let list = state
-        .registry
-        .version_numbers(&subject, q.deleted())
+        let registry = &state.registry;
+        let (body, aliased) = through_alias(&state, &subject, |s| async move {
+            registry.versions_body(&s).await
+        })
         .await?;
+        return Ok(if aliased {
+            uncached(&body)
+        } else {
+            cached(&headers, &body)
+        });
+    }
+    let deleted = q.deleted();
+    let registry = &state.registry;
+    let (list, _) = through_alias(&state, &subject, |s| async move {
+        registry.version_numbers(&s, deleted).await
+    })
+    .await?;
     Ok(ok(&page(list, q.offset, q.limit)))
 }
 
@@ -186,15 +214,23 @@ pub async fn get_version(
     Query(q): Query<DeletedQuery>,
 ) -> Result<Response, ApiError> {
     let version = parse_version(&version)?;
+    let registry = &state.registry;
     if q.deleted {
-        let found = state
-            .registry
-            .version(&subject, version, Deleted::Include)
-            .await?;
+        let (found, _) = through_alias(&state, &subject, |s| async move {
+            registry.version(&s, version, Deleted::Include).await
+        })
+        .await?;
         return Ok(ok(&subject_version(&found)));
     }
-    let body = state.registry.version_body(&subject, version).await?;
-    Ok(cached(&headers, &body))
+    let (body, aliased) = through_alias(&state, &subject, |s| async move {
+        registry.version_body(&s, version).await
+    })
+    .await?;
+    Ok(if aliased {
+        uncached(&body)
+    } else {
+        cached(&headers, &body)
+    })
 }
 
 pub async fn version_schema(
@@ -202,10 +238,12 @@ pub async fn version_schema(
     Path((subject, version)): Path<(String, String)>,
     Query(q): Query<DeletedQuery>,
 ) -> Result<Response, ApiError> {
-    let found = state
-        .registry
-        .version(&subject, parse_version(&version)?, deleted_flag(q.deleted))
-        .await?;
+    let (version, deleted) = (parse_version(&version)?, deleted_flag(q.deleted));
+    let registry = &state.registry;
+    let (found, _) = through_alias(&state, &subject, |s| async move {
+        registry.version(&s, version, deleted).await
+    })
+    .await?;
     Ok(raw(found.schema.text))
 }
 

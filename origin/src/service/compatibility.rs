@@ -33,6 +33,7 @@ impl Registry {
         input: &SchemaInput,
         normalize: bool,
     ) -> Result<CompatibilityAnswer, ServiceError> {
+        let normalize = normalize || self.config_in_force(subject).await?.normalize == Some(true);
         let new = self.parse_new(input, normalize).await?;
         let own = self.db.run(|s| s.settings(Some(subject))).await?;
         let configured = match own.compatibility {

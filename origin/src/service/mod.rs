@@ -8,6 +8,7 @@
 
 mod cache;
 mod compatibility;
+mod config;
 mod cpu;
 mod delete;
 mod edges;

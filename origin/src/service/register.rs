@@ -6,9 +6,11 @@
 
 use registry_core::api::Mode;
 use registry_core::change::Change;
+use registry_core::config::{self, ConfigFields};
 use registry_core::invalidation::EventKind;
 use registry_core::search::SearchTerms;
 use registry_core::{CompatibilityLevel, Schema, SchemaType};
+use serde_json::Value;
 
 use super::{Registry, SchemaInput, ServiceError, Written};
 use crate::store::{
@@ -55,6 +57,8 @@ struct Snapshot {
     live: Vec<VersionRecord>,
     level: CompatibilityLevel,
     mode: Mode,
+    /// The metadata property whose value groups versions for compatibility (`None`: one group).
+    group: Option<String>,
 }
 
 impl Snapshot {
@@ -69,10 +73,13 @@ impl Snapshot {
             .as_ref()
             .or(global.compatibility.as_ref());
         let mode = subject.mode.as_deref().or(global.mode.as_deref());
+        let fields = ConfigFields::from_stored(subject.config.as_deref())
+            .over(&ConfigFields::from_stored(global.config.as_deref()));
         Self {
             live,
             level: registry.level_in_force(compatibility.map(String::as_str)),
             mode: mode.and_then(Mode::parse).unwrap_or_default(),
+            group: fields.compatibility_group,
         }
     }
 
@@ -117,6 +124,7 @@ impl Registry {
     ) -> Result<Written<Registered>, ServiceError> {
         check_subject(&input.subject)?;
         check_import_numbers(input)?;
+        let input = &self.configured(input).await?;
         let schema = self.parse_new(&input.schema, input.normalize).await?;
         let (subject, ty, text) = (
             input.subject.clone(),
@@ -137,6 +145,44 @@ impl Registry {
         };
         metrics::counter!("registry_registrations_total", "outcome" => label).increment(1);
         outcome
+    }
+
+    /// The registration as the subject's configuration makes it: normalized when the config
+    /// says so, with the configured default and override metadata and rule sets merged in (a
+    /// version that gives none carries the previous version's), as Confluent does. IMPORT
+    /// registers exactly what it is given.
+    async fn configured(&self, input: &RegisterInput) -> Result<RegisterInput, ServiceError> {
+        let config = self.config_in_force(&input.subject).await?;
+        let mut out = input.clone();
+        out.normalize = input.normalize || config.normalize == Some(true);
+        if input.import_id.is_some() {
+            return Ok(out);
+        }
+        let previous = if input.metadata.is_none() || input.rule_set.is_none() {
+            self.db
+                .run(|s| s.version(&input.subject, None, Deleted::Exclude))
+                .await?
+        } else {
+            None
+        };
+        let parse = |text: Option<&str>| -> Option<Value> {
+            text.and_then(|t| serde_json::from_str(t).ok())
+        };
+        let previous_metadata = parse(previous.as_ref().and_then(|p| p.metadata.as_deref()));
+        let previous_rules = parse(previous.as_ref().and_then(|p| p.rule_set.as_deref()));
+        out.metadata = config
+            .merged_metadata(
+                parse(input.metadata.as_deref()).as_ref(),
+                previous_metadata.as_ref(),
+            )
+            .map(|v| v.to_string());
+        out.rule_set = config
+            .merged_rule_set(
+                parse(input.rule_set.as_deref()).as_ref(),
+                previous_rules.as_ref(),
+            )
+            .map(|v| v.to_string());
+        Ok(out)
     }
 
     async fn register_parsed(
@@ -230,17 +276,42 @@ impl Registry {
             }
             (Mode::Readwrite, false) => {}
         }
-        self.check_against(&input.subject, schema, snapshot).await?;
+        self.check_against(input, schema, snapshot).await?;
         Ok(Decision::Write)
     }
 
+    /// Compatibility with the live versions the level names; with a compatibility group, only
+    /// the versions in the new one's group.
     async fn check_against(
         &self,
-        subject: &str,
+        input: &RegisterInput,
         schema: &Schema,
         snapshot: &Snapshot,
     ) -> Result<(), ServiceError> {
-        let existing = self.parsed_versions(&snapshot.live).await?;
+        let subject = input.subject.as_str();
+        let against: Vec<VersionRecord> = match &snapshot.group {
+            Some(group) => {
+                let metadata: Option<Value> = input
+                    .metadata
+                    .as_deref()
+                    .and_then(|m| serde_json::from_str(m).ok());
+                let mine = config::group_value(metadata.as_ref(), group);
+                snapshot
+                    .live
+                    .iter()
+                    .filter(|v| {
+                        let theirs: Option<Value> = v
+                            .metadata
+                            .as_deref()
+                            .and_then(|m| serde_json::from_str(m).ok());
+                        config::in_group(theirs.as_ref(), group, mine.as_deref())
+                    })
+                    .cloned()
+                    .collect()
+            }
+            None => snapshot.live.clone(),
+        };
+        let existing = self.parsed_versions(&against).await?;
         let level = snapshot.level;
         let report = self.check_schemas(level, schema.clone(), existing).await?;
         if report.compatible {
@@ -248,7 +319,7 @@ impl Registry {
         }
         let version = report
             .failed_version_index
-            .map_or(0, |i| snapshot.live[i].version);
+            .map_or(0, |i| against[i].version);
         Err(ServiceError::Incompatible(format!(
             "Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}] (version {version}, {level})",
             report.messages().join("; ")

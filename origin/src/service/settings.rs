@@ -7,6 +7,7 @@ use registry_core::CompatibilityLevel;
 use registry_core::api::{ConfigResponse, Mode, ModeBody};
 use registry_core::cache_key::CacheKey;
 use registry_core::change::Change;
+use registry_core::invalidation::EventKind;
 
 use super::register::check_subject;
 use super::{CachedBody, Registry, ServiceError, Written};
@@ -20,15 +21,17 @@ pub struct SettingsView {
 }
 
 impl SettingsView {
-    /// The API body: `{"compatibilityLevel": ...}` or `{"mode": ...}`.
+    /// The API body: `{"mode": ...}` (or for the level alone, `{"compatibilityLevel": ...}`).
     pub fn body(&self) -> serde_json::Value {
         match self.setting {
             Setting::Compatibility => serde_json::to_value(ConfigResponse {
-                compatibility_level: self.value.clone(),
+                compatibility_level: Some(self.value.clone()),
+                ..ConfigResponse::default()
             }),
             Setting::Mode => serde_json::to_value(ModeBody {
                 mode: self.value.clone(),
             }),
+            Setting::Config => serde_json::from_str(&self.value).map_err(serde::ser::Error::custom),
         }
         .expect("API types serialise")
     }
@@ -51,6 +54,7 @@ impl Registry {
         match setting {
             Setting::Compatibility => self.options.default_compatibility.as_str(),
             Setting::Mode => Mode::default().as_str(),
+            Setting::Config => "{}",
         }
     }
 
@@ -69,7 +73,7 @@ impl Registry {
         setting: Setting,
     ) -> Result<Arc<CachedBody>, ServiceError> {
         let key = match setting {
-            Setting::Compatibility => CacheKey::Config(None),
+            Setting::Compatibility | Setting::Config => CacheKey::Config(None),
             Setting::Mode => CacheKey::Mode(None),
         };
         self.cache
@@ -115,7 +119,7 @@ impl Registry {
             check_subject(s)?;
         }
         let stale = self
-            .change_setting(setting, subject, Some(value), actor)
+            .change_settings(&[(setting, Some(value))], subject, actor)
             .await?
             .1;
         Ok(Written {
@@ -162,19 +166,21 @@ impl Registry {
                 });
             }
         }
-        let (previous, stale) = self.change_setting(setting, subject, None, actor).await?;
+        let (previous, stale) = self
+            .change_settings(&[(setting, None)], subject, actor)
+            .await?;
         Ok(Written {
             value: self.view(setting, setting.of(&previous)),
             stale,
         })
     }
 
-    /// Writes the setting and its event; the settings it replaced.
-    async fn change_setting(
+    /// Writes the settings (a value, or `None` to remove it) and one event; the settings they
+    /// replaced.
+    pub(super) async fn change_settings(
         &self,
-        setting: Setting,
+        writes: &[(Setting, Option<&str>)],
         subject: Option<&str>,
-        value: Option<&str>,
         actor: &str,
     ) -> Result<(Settings, Vec<CacheKey>), ServiceError> {
         let mut tx = self.db.run(|s| s.begin_write()).await?;
@@ -182,13 +188,25 @@ impl Registry {
             Some(s) => tx.lock_subject(s).await?,
             None => tx.settings(None).await?,
         };
-        tx.set_setting(setting, subject, value).await?;
-        let detail = serde_json::json!({
-            "setting": setting.column(),
-            "from": setting.of(&previous),
-            "to": value,
-        });
-        let change = Change::new(setting.event(), subject);
+        let mut changes = Vec::new();
+        for (setting, value) in writes {
+            tx.set_setting(*setting, subject, *value).await?;
+            changes.push(serde_json::json!({
+                "setting": setting.column(),
+                "from": setting.of(&previous),
+                "to": value,
+            }));
+        }
+        // One setting: `{setting, from, to}`; several: `{"changes": [...]}`.
+        let detail = if changes.len() == 1 {
+            changes.remove(0)
+        } else {
+            serde_json::json!({ "changes": changes })
+        };
+        let kind = writes
+            .first()
+            .map_or(EventKind::Config, |(setting, _)| setting.event());
+        let change = Change::new(kind, subject);
         let stale = self
             .commit_change(tx, &change, actor, Some(detail.to_string()))
             .await?;

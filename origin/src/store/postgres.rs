@@ -146,7 +146,7 @@ pub struct Pg;
 
 impl Dialect for Pg {
     const LOCK_SUBJECT: &'static str =
-        "SELECT compatibility, mode FROM subjects WHERE subject = $1 FOR UPDATE";
+        "SELECT compatibility, mode, config FROM subjects WHERE subject = $1 FOR UPDATE";
     const NEXT_SCHEMA_ID: &'static str = "SELECT nextval('schema_id_seq')";
     const SCHEMA_IDS_PAST: &'static str = "SELECT setval('schema_id_seq', \
          GREATEST($1, (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM schema_id_seq)))";

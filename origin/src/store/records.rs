@@ -70,6 +70,8 @@ impl Deleted {
 pub struct Settings {
     pub compatibility: Option<String>,
     pub mode: Option<String>,
+    /// The other configuration fields, as JSON (`registry_core::config::ConfigFields`).
+    pub config: Option<String>,
 }
 
 /// A setting.
@@ -77,6 +79,8 @@ pub struct Settings {
 pub enum Setting {
     Compatibility,
     Mode,
+    /// The configuration fields beyond the level, as one JSON value.
+    Config,
 }
 
 impl Setting {
@@ -85,13 +89,14 @@ impl Setting {
         match self {
             Self::Compatibility => "compatibility",
             Self::Mode => "mode",
+            Self::Config => "config",
         }
     }
 
     /// The kind of event that records a change of it.
     pub fn event(self) -> EventKind {
         match self {
-            Self::Compatibility => EventKind::Config,
+            Self::Compatibility | Self::Config => EventKind::Config,
             Self::Mode => EventKind::Mode,
         }
     }
@@ -101,6 +106,7 @@ impl Setting {
         match self {
             Self::Compatibility => settings.compatibility.as_deref(),
             Self::Mode => settings.mode.as_deref(),
+            Self::Config => settings.config.as_deref(),
         }
     }
 }

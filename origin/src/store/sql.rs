@@ -118,10 +118,12 @@ pub const REFERRERS: &str = "SELECT DISTINCT r.schema_id FROM schema_references 
      AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = r.schema_id) \
      ORDER BY r.schema_id";
 
-pub const SUBJECT_SETTINGS: &str = "SELECT compatibility, mode FROM subjects WHERE subject = $1";
+pub const SUBJECT_SETTINGS: &str =
+    "SELECT compatibility, mode, config FROM subjects WHERE subject = $1";
 pub const GLOBAL_SETTINGS: &str = "SELECT \
      (SELECT value FROM settings WHERE key = 'compatibility') AS compatibility, \
-     (SELECT value FROM settings WHERE key = 'mode') AS mode";
+     (SELECT value FROM settings WHERE key = 'mode') AS mode, \
+     (SELECT value FROM settings WHERE key = 'config') AS config";
 
 pub const API_KEY: &str =
     "SELECT id, name, role, secret_hash, created_ms, revoked_ms FROM api_keys WHERE id = $1";
@@ -198,7 +200,7 @@ pub const REMOVE_VERSION: &str = "DELETE FROM subject_versions WHERE subject = $
 pub const REMOVE_SUBJECT_VERSIONS: &str = "DELETE FROM subject_versions WHERE subject = $1";
 /// A permanently deleted subject keeps its row (its highest version), not its settings.
 pub const CLEAR_SUBJECT: &str =
-    "UPDATE subjects SET compatibility = NULL, mode = NULL WHERE subject = $1";
+    "UPDATE subjects SET compatibility = NULL, mode = NULL, config = NULL WHERE subject = $1";
 pub const SCHEMA_USES: &str = "SELECT COUNT(*) FROM subject_versions WHERE schema_id = $1";
 pub const REMOVE_REFERENCES: &str = "DELETE FROM schema_references WHERE schema_id = $1";
 pub const REMOVE_SCHEMA: &str = "DELETE FROM schemas WHERE id = $1";
@@ -208,6 +210,7 @@ pub const CLEAR_GLOBAL: &str = "DELETE FROM settings WHERE key = $1";
 pub const SET_SUBJECT_COMPATIBILITY: &str =
     "UPDATE subjects SET compatibility = $1 WHERE subject = $2";
 pub const SET_SUBJECT_MODE: &str = "UPDATE subjects SET mode = $1 WHERE subject = $2";
+pub const SET_SUBJECT_CONFIG: &str = "UPDATE subjects SET config = $1 WHERE subject = $2";
 pub const INSERT_API_KEY: &str = "INSERT INTO api_keys (id, name, role, secret_hash, created_ms) \
      VALUES ($1, $2, $3, $4, $5)";
 pub const REVOKE_API_KEY: &str =
@@ -237,6 +240,7 @@ pub fn set_subject_setting(setting: super::Setting) -> &'static str {
     match setting {
         super::Setting::Compatibility => SET_SUBJECT_COMPATIBILITY,
         super::Setting::Mode => SET_SUBJECT_MODE,
+        super::Setting::Config => SET_SUBJECT_CONFIG,
     }
 }
 
