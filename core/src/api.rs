@@ -33,9 +33,14 @@ pub mod codes {
     pub const VERSION_NOT_SOFT_DELETED: u32 = 40407;
     pub const SUBJECT_COMPATIBILITY_NOT_CONFIGURED: u32 = 40408;
     pub const SUBJECT_MODE_NOT_CONFIGURED: u32 = 40409;
+    /// Not published by Confluent; this registry's.
+    pub const ASSOCIATION_NOT_FOUND: u32 = 40413;
     pub const NOT_ACCEPTABLE: u32 = 406;
     /// Confluent since 8.0.4 / 8.1.2 / 8.2.0 (409 before).
     pub const INCOMPATIBLE_SCHEMA: u32 = 40901;
+    pub const ASSOCIATION_EXISTS: u32 = 40911;
+    /// Not published by Confluent; this registry's.
+    pub const ASSOCIATION_FROZEN: u32 = 40913;
     pub const PAYLOAD_TOO_LARGE: u32 = 41301;
     pub const UNSUPPORTED_MEDIA_TYPE: u32 = 41501;
     pub const UNPROCESSABLE: u32 = 422;
@@ -49,6 +54,7 @@ pub mod codes {
     pub const SCHEMA_TOO_LARGE: u32 = 42209;
     pub const NESTING_TOO_DEEP: u32 = 42210;
     pub const CONTEXT_NOT_EMPTY: u32 = 42211;
+    pub const INVALID_ASSOCIATION: u32 = 42212;
     pub const RATE_LIMITED: u32 = 42901;
     pub const INTERNAL: u32 = 50001;
     pub const STORE_ERROR: u32 = 50001;

@@ -8,6 +8,7 @@
 //! and for `wasm32-unknown-unknown` alike.
 
 pub mod api;
+pub mod association;
 pub mod avro;
 pub mod budget;
 pub mod cache_key;

@@ -81,6 +81,14 @@ pub enum Op {
     SchemaTextById,
     SchemaByGuid,
     IdsByGuid,
+    AssociationsBySubject,
+    AssociationsByResourceName,
+    AssociationsByResourceId,
+    CreateAssociation,
+    UpdateAssociation,
+    CreateAssociations,
+    UpdateAssociations,
+    DeleteAssociations,
     SubjectsOfSchema,
     VersionsOfSchema,
     ValidateById,
@@ -206,6 +214,44 @@ pub const ROUTES: &[Route] = &[
     cached(Op::SchemaById, "/schemas/ids/{id}"),
     cached(Op::SchemaByGuid, "/schemas/guids/{guid}"),
     route(Op::IdsByGuid, Get, "/schemas/guids/{guid}/ids", Read),
+    route(
+        Op::AssociationsBySubject,
+        Get,
+        "/associations/subjects/{subject}",
+        Read,
+    ),
+    route(
+        Op::AssociationsByResourceName,
+        Get,
+        "/associations/resources/{namespace}/{name}",
+        Read,
+    ),
+    route(
+        Op::AssociationsByResourceId,
+        Get,
+        "/associations/resources/{id}",
+        Read,
+    ),
+    route(Op::CreateAssociation, Post, "/associations", Write),
+    route(Op::UpdateAssociation, Put, "/associations", Write),
+    route(
+        Op::CreateAssociations,
+        Post,
+        "/associations:batchCreate",
+        Write,
+    ),
+    route(
+        Op::UpdateAssociations,
+        Post,
+        "/associations:batchUpdate",
+        Write,
+    ),
+    route(
+        Op::DeleteAssociations,
+        Delete,
+        "/associations/resources/{id}",
+        Write,
+    ),
     cached(Op::SchemaTextById, "/schemas/ids/{id}/schema"),
     cached(Op::SubjectsOfSchema, "/schemas/ids/{id}/subjects"),
     cached(Op::VersionsOfSchema, "/schemas/ids/{id}/versions"),
@@ -433,6 +479,8 @@ mod tests {
             .replace("{version}", "1")
             .replace("{id}", "1")
             .replace("{guid}", "g")
+            .replace("{namespace}", "ns")
+            .replace("{name}", "n")
             .replace("{*path}", "a/b.js")
     }
 

@@ -178,6 +178,10 @@ fn service_parts(e: &ServiceError) -> Parts {
             ),
         ),
         E::EmptySchema => unprocessable(codes::INVALID_SCHEMA, "Empty schema".into()),
+        E::AssociationExists(m) => (StatusCode::CONFLICT, codes::ASSOCIATION_EXISTS, m.clone()),
+        E::AssociationFrozen(m) => (StatusCode::CONFLICT, codes::ASSOCIATION_FROZEN, m.clone()),
+        E::AssociationNotFound(m) => not_found(codes::ASSOCIATION_NOT_FOUND, m.clone()),
+        E::InvalidAssociation(m) => unprocessable(codes::INVALID_ASSOCIATION, m.clone()),
         E::TooComplex(Exceeded::Cancelled) => (
             StatusCode::SERVICE_UNAVAILABLE,
             codes::UNAVAILABLE,
@@ -221,6 +225,15 @@ fn service_parts(e: &ServiceError) -> Parts {
 }
 
 impl ApiError {
+    /// The Confluent error body this error answers with.
+    pub fn body(&self) -> ErrorBody {
+        let (_, error_code, message) = self.parts();
+        ErrorBody {
+            error_code,
+            message,
+        }
+    }
+
     fn parts(&self) -> Parts {
         match self {
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, 400, m.clone()),

@@ -109,7 +109,6 @@ pub fn parse_version(v: &str) -> Result<Option<i32>, ApiError> {
     }
 }
 
-/// A schema id in a path (anything else names no schema: 40403).
 /// A schema id in a path: a 32-bit integer, as Confluent's path parameter; anything else is no
 /// route at all (404, "HTTP 404 Not Found"), as Confluent answers.
 pub fn parse_id(id: &str) -> Result<i64, ApiError> {

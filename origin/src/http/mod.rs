@@ -5,6 +5,7 @@
 
 mod access;
 mod admin;
+mod associations;
 mod body;
 mod compatibility;
 mod console;

@@ -50,6 +50,11 @@ impl OpDoc {
         self.tag = tag;
         self
     }
+
+    fn status(mut self, status: &'static str) -> Self {
+        self.status = status;
+        self
+    }
 }
 
 /// The document's words for each operation.
@@ -165,6 +170,52 @@ fn doc(operation: Op) -> OpDoc {
         SchemaById => {
             op("A schema by id", ok(&reference("SchemaById"))).params([id, q("subject", &c::s())])
         }
+        AssociationsBySubject => op("Associations of a subject", ok(&c::associations()))
+            .params([subject.clone()])
+            .params(c::association_filter())
+            .tag("associations"),
+        AssociationsByResourceName => op(
+            "Associations of a resource by name (namespace `-`: any)",
+            ok(&c::associations()),
+        )
+        .params([p("namespace"), p("name")])
+        .params(c::association_filter())
+        .tag("associations"),
+        AssociationsByResourceId => op(
+            "Associations of a resource by id",
+            ok(&c::associations()),
+        )
+        .params([p("id")])
+        .params(c::association_filter())
+        .tag("associations"),
+        CreateAssociation | UpdateAssociation => op(
+            if operation == CreateAssociation {
+                "Create associations of a resource"
+            } else {
+                "Update associations of a resource"
+            },
+            ok(&reference("AssociationResponse")),
+        )
+        .params([q("dryRun", &c::b()), q("context", &c::s())])
+        .body(&reference("AssociationRequest"))
+        .tag("associations"),
+        CreateAssociations | UpdateAssociations => op(
+            "A batch of association requests, each answered by its result or its error",
+            ok(&reference("AssociationBatchResponse")),
+        )
+        .status("207")
+        .params([q("dryRun", &c::b()), q("context", &c::s())])
+        .body(&reference("AssociationBatchRequest"))
+        .tag("associations"),
+        DeleteAssociations => op(
+            "Delete a resource's associations",
+            json!({"description": "Deleted"}),
+        )
+        .status("204")
+        .params([p("id"), q("resourceType", &c::s()), q("cascadeLifecycle", &c::b())])
+        .params([json!({"name": "associationType", "in": "query", "required": false,
+                         "schema": {"type": "array", "items": c::s()}, "explode": true})])
+        .tag("associations"),
         SchemaByGuid => op("A schema by guid", ok(&reference("SchemaById"))).params([p("guid")]),
         IdsByGuid => op(
             "The ids a guid has, per context",

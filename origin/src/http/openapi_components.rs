@@ -54,6 +54,26 @@ pub fn content(content_type: &str, schema: &Value, description: &str) -> Value {
     json!({"description": description, "content": {content_type: {"schema": schema}}})
 }
 
+/// A list of associations.
+pub fn associations() -> Value {
+    json!({"type": "array", "items": reference("Association")})
+}
+
+/// The filters of the association lists.
+pub fn association_filter() -> Vec<Value> {
+    vec![
+        q("resourceType", &s()),
+        json!({"name": "associationType", "in": "query", "required": false,
+               "schema": {"type": "array", "items": s()}, "explode": true}),
+        q(
+            "lifecycle",
+            &json!({"type": "string", "enum": ["STRONG", "WEAK"]}),
+        ),
+        q("offset", &i()),
+        q("limit", &i()),
+    ]
+}
+
 /// An optional query parameter.
 pub fn q(name: &str, schema: &Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "schema": schema})
@@ -113,7 +133,7 @@ fn schemas() -> Value {
         "FULL",
         "FULL_TRANSITIVE",
     ];
-    json!({
+    let mut all = json!({
         "Error": {"type": "object", "required": ["error_code", "message"],
                   "properties": {"error_code": i, "message": s}, "additionalProperties": false},
         "Reference": {"type": "object", "required": ["name", "subject", "version"],
@@ -167,7 +187,11 @@ fn schemas() -> Value {
         "Key": {"type": "object", "required": ["id", "role"], "properties": {
             "id": s, "key": s, "role": s, "name": s, "created_ms": i,
             "revoked_ms": {"type": "integer", "nullable": true}}},
-    })
+    });
+    if let (Value::Object(all), Value::Object(more)) = (&mut all, association_schemas()) {
+        all.extend(more);
+    }
+    all
 }
 
 /// The configuration fields beyond the level, added to `level`'s properties.
@@ -216,5 +240,32 @@ pub fn wrap(paths: &Map<String, Value>) -> Value {
         },
         "security": [{}, {"bearer": []}, {"basic": []}],
         "paths": paths,
+    })
+}
+
+/// The association entities (Confluent 8.x).
+fn association_schemas() -> Value {
+    let (s, i, b) = (s(), i(), b());
+    let lifecycle = json!({"type": "string", "enum": ["STRONG", "WEAK"]});
+    json!({
+        "Association": {"type": "object", "properties": {
+            "subject": s, "guid": s, "resourceName": s, "resourceNamespace": s, "resourceId": s,
+            "resourceType": s, "associationType": s, "lifecycle": lifecycle, "frozen": b,
+            "createTs": i, "updateTs": i}},
+        "AssociationRequest": {"type": "object", "properties": {
+            "resourceName": s, "resourceNamespace": s, "resourceId": s, "resourceType": s,
+            "associations": {"type": "array", "items": {"type": "object", "properties": {
+                "subject": s, "associationType": s, "lifecycle": lifecycle, "frozen": b,
+                "normalize": b, "schema": reference("RegisterRequest")}}}}},
+        "AssociationResponse": {"type": "object", "properties": {
+            "resourceName": s, "resourceNamespace": s, "resourceId": s, "resourceType": s,
+            "associations": {"type": "array", "items": {"type": "object", "properties": {
+                "subject": s, "associationType": s, "lifecycle": lifecycle, "frozen": b,
+                "schema": reference("SubjectVersion")}}}}},
+        "AssociationBatchRequest": {"type": "object", "properties": {
+            "requests": {"type": "array", "items": reference("AssociationRequest")}}},
+        "AssociationBatchResponse": {"type": "object", "properties": {
+            "results": {"type": "array", "items": {"type": "object", "properties": {
+                "result": reference("AssociationResponse"), "error": reference("Error")}}}}},
     })
 }

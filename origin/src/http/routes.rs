@@ -7,7 +7,8 @@ use axum::handler::Handler;
 use axum::routing::{MethodRouter, delete, get, post, put};
 use registry_core::routes::{Method, Op, ROUTES, Route};
 
-use super::{AppState, admin, compatibility, console, events, misc, schemas, search, settings};
+use super::{AppState, admin, associations, compatibility, console, events, misc, schemas};
+use super::{search, settings};
 use super::{subjects, validate};
 
 /// The handler of `op`, on its method.
@@ -41,6 +42,14 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
         SchemaTextById => on(route, schemas::text_by_id),
         SchemaByGuid => on(route, schemas::by_guid),
         IdsByGuid => on(route, schemas::ids_by_guid),
+        AssociationsBySubject => on(route, associations::by_subject),
+        AssociationsByResourceName => on(route, associations::by_resource_name),
+        AssociationsByResourceId => on(route, associations::by_resource_id),
+        CreateAssociation => on(route, associations::create),
+        UpdateAssociation => on(route, associations::update),
+        CreateAssociations => on(route, associations::batch_create),
+        UpdateAssociations => on(route, associations::batch_update),
+        DeleteAssociations => on(route, associations::delete),
         SubjectsOfSchema => on(route, schemas::subjects_of),
         VersionsOfSchema => on(route, schemas::versions_of),
         ValidateById => on(route, validate::by_id),

@@ -69,6 +69,15 @@ pub enum ServiceError {
     },
     #[error("id conflict: {0}")]
     IdConflict(String),
+    /// The resource already has an association of the type (or the subject a strong one).
+    #[error("{0}")]
+    AssociationExists(String),
+    #[error("{0}")]
+    AssociationNotFound(String),
+    #[error("{0}")]
+    AssociationFrozen(String),
+    #[error("{0}")]
+    InvalidAssociation(String),
     /// A compatibility check that needs more work than a check may do (which limit), or whose
     /// caller went away.
     #[error("{0}")]

@@ -6,6 +6,7 @@
 //! [`Registry`] is the shared context; each concern adds its functions in its own file
 //! (`register.rs`, `delete.rs`, `settings.rs`...).
 
+mod associations;
 mod cache;
 mod compatibility;
 mod config;
@@ -34,6 +35,7 @@ use registry_core::cache_key::CacheKey;
 use registry_core::change::Change;
 use registry_core::{CompatibilityLevel, CompatibilityReport, Schema, compat};
 
+pub use associations::AssociationFilter;
 pub use cache::{CachedBody, ResponseCache};
 pub use compatibility::{Against, CompatibilityAnswer};
 pub use cpu::{CancelOnDrop, CpuPool};

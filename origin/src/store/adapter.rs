@@ -22,6 +22,7 @@ pub enum Arg<'a> {
     OptInt32(Option<i32>),
     Text(&'a str),
     OptText(Option<&'a str>),
+    Bool(bool),
 }
 
 /// A row type both databases can decode (derive `sqlx::FromRow`; tuples for scalars).

@@ -9,6 +9,7 @@
 //! once, in [`Database`].
 
 mod adapter;
+mod associations;
 mod database;
 mod log;
 pub mod postgres;
@@ -24,9 +25,9 @@ use async_trait::async_trait;
 pub use database::{Call, Database, Outage, calls_in_flight};
 pub use postgres::PostgresStore;
 pub use records::{
-    ApiKeyRecord, Deleted, EdgeRecord, EventRecord, NewEvent, NewSchema, NewVersion, SearchHit,
-    SearchPage, SearchQuery, Setting, Settings, StoredSchema, Unindexed, Usage, VersionRecord,
-    VersionState,
+    ApiKeyRecord, AssociationKey, AssociationRecord, Deleted, EdgeRecord, EventRecord, NewEvent,
+    NewSchema, NewVersion, SearchHit, SearchPage, SearchQuery, Setting, Settings, StoredSchema,
+    Unindexed, Usage, VersionRecord, VersionState,
 };
 pub use sqlite::SqliteStore;
 
@@ -190,6 +191,28 @@ pub trait EdgeStore: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// Associations of subjects with resources.
+#[async_trait]
+pub trait AssociationStore: Send + Sync {
+    /// The associations of `resource_type` that `key` names, by resource and type.
+    async fn associations(
+        &self,
+        key: AssociationKey<'_>,
+        resource_type: &str,
+    ) -> Result<Vec<AssociationRecord>, StoreError>;
+
+    /// Creates the association, or replaces the one of its resource and type.
+    async fn put_association(&self, record: &AssociationRecord) -> Result<(), StoreError>;
+
+    /// Removes the association of a resource and type; whether there was one.
+    async fn remove_association(
+        &self,
+        resource_type: &str,
+        resource_id: &str,
+        association_type: &str,
+    ) -> Result<bool, StoreError>;
+}
+
 /// Full-text search over the versions' documents.
 #[async_trait]
 pub trait SearchStore: Send + Sync {
@@ -234,7 +257,15 @@ pub trait Backend: Send + Sync {
 
 /// The registry's storage: every concern.
 pub trait Store:
-    SchemaReads + SubjectReads + KeyReads + EventLog + EdgeStore + SearchStore + ReadCounters + Backend
+    SchemaReads
+    + SubjectReads
+    + KeyReads
+    + EventLog
+    + EdgeStore
+    + AssociationStore
+    + SearchStore
+    + ReadCounters
+    + Backend
 {
 }
 
@@ -244,6 +275,7 @@ impl<T> Store for T where
         + KeyReads
         + EventLog
         + EdgeStore
+        + AssociationStore
         + SearchStore
         + ReadCounters
         + Backend

@@ -62,6 +62,7 @@ fn bound<'q>(statement: &'q str, args: &'q [Arg<'q>]) -> Query<'q, Postgres, PgA
             Arg::OptInt32(v) => q.bind(v),
             Arg::Text(v) => q.bind(v),
             Arg::OptText(v) => q.bind(v),
+            Arg::Bool(v) => q.bind(v),
         })
 }
 

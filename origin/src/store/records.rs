@@ -179,6 +179,31 @@ pub struct EdgeRecord {
     pub secret: Option<String>,
 }
 
+/// An association as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AssociationRecord {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub association_type: String,
+    pub resource_name: String,
+    pub resource_namespace: String,
+    pub subject: String,
+    /// `STRONG` or `WEAK`.
+    pub lifecycle: String,
+    pub frozen: bool,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+/// Which associations to list: by subject, by resource name (namespace `-`: any), or by id,
+/// of one resource type.
+#[derive(Debug, Clone, Copy)]
+pub enum AssociationKey<'a> {
+    Subject(&'a str),
+    ResourceName { namespace: &'a str, name: &'a str },
+    ResourceId(&'a str),
+}
+
 /// A search (`GET /search`).
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
