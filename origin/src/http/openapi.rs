@@ -126,7 +126,12 @@ fn doc(operation: Op) -> OpDoc {
         DeleteSubject => op("Delete a subject (soft, then permanent)", ok(&c::ints()))
             .params([subject, q("permanent", &c::b())]),
         ListVersions => op("Versions of a subject", ok(&c::ints()))
-            .params([subject, deleted, q("deletedOnly", &c::b())])
+            .params([
+                subject,
+                deleted,
+                q("deletedOnly", &c::b()),
+                q("deletedAsNegative", &c::b()),
+            ])
             .params(paging()),
         Register => op("Register a schema", ok(&reference("RegisterResponse")))
             .params([subject, normalize])
@@ -168,7 +173,13 @@ fn doc(operation: Op) -> OpDoc {
         .params(paging()),
         SchemaTypes => op("Schema types", ok(&c::strings())),
         SchemaById => {
-            op("A schema by id", ok(&reference("SchemaById"))).params([id, q("subject", &c::s())])
+            op("A schema by id", ok(&reference("SchemaById"))).params([
+                id,
+                q("subject", &c::s()),
+                q("fetchMaxId", &c::b()),
+                q("format", &c::s()),
+                q("referenceFormat", &c::s()),
+            ])
         }
         AssociationsBySubject => op("Associations of a subject", ok(&c::associations()))
             .params([subject.clone()])
@@ -227,12 +238,15 @@ fn doc(operation: Op) -> OpDoc {
         SchemaTextById => {
             op("The raw schema by id", ok(&json!({}))).params([id, q("subject", &c::s())])
         }
-        SubjectsOfSchema => op("Subjects using a schema", ok(&c::strings())).params([id, deleted]),
+        SubjectsOfSchema => op("Subjects using a schema", ok(&c::strings()))
+            .params([id.clone(), deleted.clone(), q("subject", &c::s())])
+            .params(paging()),
         VersionsOfSchema => op(
             "Subject-versions using a schema",
             ok(&json!({"type": "array", "items": reference("SubjectAndVersion")})),
         )
-        .params([id, deleted]),
+        .params([id, deleted, q("subject", &c::s())])
+        .params(paging()),
         ValidateById => op(
             "Validate payloads against a schema id (extension)",
             ok(&reference("ValidateResponse")),

@@ -145,7 +145,7 @@ fn schemas() -> Value {
         "RegisterResponse": {"type": "object", "required": ["id"],
                              "properties": {"id": i, "version": i, "guid": s, "schemaType": s, "schema": s}},
         "SchemaById": {"type": "object", "required": ["schema"], "properties": {
-            "guid": s, "schema": s, "schemaType": s, "references": {"type": "array", "items": reference("Reference")}}},
+            "guid": s, "schema": s, "schemaType": s, "maxId": i, "references": {"type": "array", "items": reference("Reference")}}},
         "SubjectVersion": {"type": "object", "required": ["subject", "version", "id", "schema"], "properties": {
             "subject": s, "version": i, "id": i, "guid": s, "schema": s, "schemaType": s,
             "references": {"type": "array", "items": reference("Reference")},

@@ -7,21 +7,39 @@ use registry_core::SchemaType;
 use registry_core::api::SubjectVersionPair;
 use serde::Deserialize;
 
-use super::extract::{DeletedQuery, Query, bounded, lenient_bool, parse_id};
+use super::extract::{Query, bounded, lenient_bool, parse_id};
 use super::respond::{cached, ok, page, raw};
 use super::{ApiError, AppState};
-use crate::service::subject_version;
-use crate::store::Deleted;
+use crate::service::{ServiceError, subject_version};
+use crate::store::{Deleted, Usage};
+
+/// `GET /schemas/ids/{id}`'s parameters (`subject`, `format` and `referenceFormat` are accepted
+/// and have no effect: there is one context, and no format other than the stored text).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ByIdQuery {
+    #[serde(default, deserialize_with = "lenient_bool")]
+    fetch_max_id: bool,
+}
 
 pub async fn by_id(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<ByIdQuery>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     state.registry.count_read(id);
     let body = state.registry.schema_body(id).await?;
-    Ok(cached(&headers, &body))
+    if !q.fetch_max_id {
+        return Ok(cached(&headers, &body));
+    }
+    // The highest id moves with every new schema: this answer is not cached.
+    let mut answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body.body)
+        .map_err(|e| ServiceError::Internal(format!("cached schema body: {e}")))?;
+    let max_id = state.registry.max_schema_id().await?;
+    answer.insert("maxId".into(), max_id.into());
+    Ok(ok(&answer))
 }
 
 pub async fn by_guid(
@@ -49,37 +67,57 @@ pub async fn text_by_id(
     Ok(raw(state.registry.stored(parse_id(&id)?).await?.text))
 }
 
+/// The parameters of `/schemas/ids/{id}/subjects` and `/versions`.
+#[derive(Debug, Default, Deserialize)]
+pub struct UsageQuery {
+    #[serde(default, deserialize_with = "lenient_bool")]
+    deleted: bool,
+    /// Only this subject's versions.
+    subject: Option<String>,
+    offset: Option<usize>,
+    limit: Option<i64>,
+}
+
+/// The subject versions using schema `id` that `q` selects (before paging).
+async fn usage_of(state: &AppState, id: &str, q: &UsageQuery) -> Result<Vec<Usage>, ApiError> {
+    let usage = state
+        .registry
+        .schema_usage(parse_id(id)?, q.deleted)
+        .await?;
+    Ok(match q.subject.as_deref().filter(|s| !s.is_empty()) {
+        Some(subject) => usage.into_iter().filter(|u| u.subject == subject).collect(),
+        None => usage,
+    })
+}
+
 pub async fn subjects_of(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<DeletedQuery>,
+    Query(q): Query<UsageQuery>,
 ) -> Result<Response, ApiError> {
-    let usage = state
-        .registry
-        .schema_usage(parse_id(&id)?, q.deleted)
-        .await?;
-    let mut subjects: Vec<String> = usage.into_iter().map(|u| u.subject).collect();
+    let mut subjects: Vec<String> = usage_of(&state, &id, &q)
+        .await?
+        .into_iter()
+        .map(|u| u.subject)
+        .collect();
     subjects.dedup();
-    Ok(ok(&subjects))
+    Ok(ok(&page(subjects, q.offset, q.limit)))
 }
 
 pub async fn versions_of(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<DeletedQuery>,
+    Query(q): Query<UsageQuery>,
 ) -> Result<Response, ApiError> {
-    let usage = state
-        .registry
-        .schema_usage(parse_id(&id)?, q.deleted)
-        .await?;
-    let pairs: Vec<SubjectVersionPair> = usage
+    let pairs: Vec<SubjectVersionPair> = usage_of(&state, &id, &q)
+        .await?
         .into_iter()
         .map(|u| SubjectVersionPair {
             subject: u.subject,
             version: u.version,
         })
         .collect();
-    Ok(ok(&pairs))
+    Ok(ok(&page(pairs, q.offset, q.limit)))
 }
 
 #[derive(Debug, Default, Deserialize)]

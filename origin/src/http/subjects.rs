@@ -23,6 +23,9 @@ pub struct ListQuery {
     deleted: bool,
     #[serde(default, deserialize_with = "lenient_bool")]
     deleted_only: bool,
+    /// Versions only: soft-deleted versions listed as negative numbers.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    deleted_as_negative: bool,
     offset: Option<usize>,
     limit: Option<i64>,
 }
@@ -36,6 +39,7 @@ impl ListQuery {
             .is_empty()
             && !self.deleted
             && !self.deleted_only
+            && !self.deleted_as_negative
             && self.offset.is_none()
             && self.limit.is_none()
     }
@@ -199,9 +203,10 @@ pub async fn versions(
         });
     }
     let deleted = q.deleted();
+    let negative = q.deleted_as_negative;
     let registry = &state.registry;
     let (list, _) = through_alias(&state, &subject, |s| async move {
-        registry.version_numbers(&s, deleted).await
+        registry.signed_version_numbers(&s, deleted, negative).await
     })
     .await?;
     Ok(ok(&page(list, q.offset, q.limit)))

@@ -99,6 +99,11 @@ impl Registry {
         Ok(rows.into_iter().filter(|u| deleted || !u.deleted).collect())
     }
 
+    /// The highest schema id (Confluent's `maxId`).
+    pub async fn max_schema_id(&self) -> Result<i64, ServiceError> {
+        Ok(self.db.run(|s| s.max_schema_id()).await?)
+    }
+
     /// One version, with the Confluent error telling whether the subject or the version is
     /// missing (`None`: the latest).
     pub async fn version(
@@ -167,6 +172,17 @@ impl Registry {
         subject: &str,
         deleted: Deleted,
     ) -> Result<Vec<i32>, ServiceError> {
+        self.signed_version_numbers(subject, deleted, false).await
+    }
+
+    /// As [`Self::version_numbers`], the soft-deleted ones negated when `deleted_as_negative`
+    /// (Confluent's `deletedAsNegative`).
+    pub async fn signed_version_numbers(
+        &self,
+        subject: &str,
+        deleted: Deleted,
+        deleted_as_negative: bool,
+    ) -> Result<Vec<i32>, ServiceError> {
         let states = self.db.run(|s| s.version_states(subject)).await?;
         let list: Vec<i32> = states
             .iter()
@@ -175,7 +191,13 @@ impl Registry {
                 Deleted::Include => true,
                 Deleted::Only => v.deleted,
             })
-            .map(|v| v.version)
+            .map(|v| {
+                if deleted_as_negative && v.deleted {
+                    -v.version
+                } else {
+                    v.version
+                }
+            })
             .collect();
         if list.is_empty() {
             return Err(ServiceError::SubjectNotFound {

@@ -89,6 +89,9 @@ pub trait SchemaReads: Send + Sync {
 
     /// The subject versions that use schema `id`, by subject and version.
     async fn schema_usage(&self, id: i64) -> Result<Vec<Usage>, StoreError>;
+
+    /// The highest id of a stored schema (0 when there is none).
+    async fn max_schema_id(&self) -> Result<i64, StoreError>;
 }
 
 /// Subjects, their versions and their settings.

@@ -32,6 +32,11 @@ impl<B: SqlBackend> SchemaReads for B {
             .fetch_all(sql::SCHEMA_USAGE, &[Arg::Int(id)])
             .await
     }
+
+    async fn max_schema_id(&self) -> Result<i64, StoreError> {
+        let (max,): (i64,) = self.reader().fetch_one(sql::MAX_SCHEMA_ID, &[]).await?;
+        Ok(max)
+    }
 }
 
 #[async_trait]

@@ -21,6 +21,7 @@ pub const SCHEMA_BY_ID: &str = "SELECT s.id, s.fingerprint, s.guid, s.schema_typ
      s.refs FROM schemas s WHERE s.id = $1";
 pub const SCHEMA_BY_GUID: &str = "SELECT s.id, s.fingerprint, s.guid, s.schema_type, \
      s.schema_text, s.refs FROM schemas s WHERE s.guid = $1";
+pub const MAX_SCHEMA_ID: &str = "SELECT COALESCE(MAX(id), 0) FROM schemas";
 pub const SCHEMA_USAGE: &str = "SELECT subject, version, deleted FROM subject_versions \
      WHERE schema_id = $1 ORDER BY subject, version";
 
