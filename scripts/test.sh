@@ -34,7 +34,7 @@ scripts/build-npm.sh
 scripts/build-console.sh --check
 ensure_package_test_deps
 
-step "real clients (confluent-kafka, @kafkajs/confluent-schema-registry) and the npm package against the origin"
+step "real clients (confluent-kafka sync and async, @confluentinc/schemaregistry, @kafkajs/confluent-schema-registry) and the npm package against the origin"
 cargo build --bin schema-registry-server --bin schema-registry
 work=$(mktemp -d)
 for backend in sqlite postgres; do

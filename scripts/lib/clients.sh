@@ -51,7 +51,7 @@ run_schemathesis() {
 }
 
 ensure_node_clients() {
-  if [ -d tests/clients/node/node_modules/@kafkajs/confluent-schema-registry ]; then
+  if [ -d tests/clients/node/node_modules/@kafkajs/confluent-schema-registry ] && [ -d tests/clients/node/node_modules/@confluentinc/schemaregistry ]; then
     return
   fi
   step "installing the npm registry clients"

@@ -4,8 +4,6 @@ Run by scripts/test.sh against the SQLite and the PostgreSQL origin.
 """
 
 import json
-import os
-import uuid
 
 import pytest
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
@@ -14,9 +12,7 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-URL = os.environ.get("REGISTRY_URL", "http://127.0.0.1:8081")
-# "KEY_ID:SECRET" when the registry runs with API keys on (sent as HTTP Basic).
-USER_INFO = os.environ.get("REGISTRY_USER_INFO")
+from conftest import URL, USER_INFO, fresh
 
 USER_V1 = json.dumps({"type": "record", "name": "User", "namespace": "py", "fields": [
     {"name": "name", "type": "string"},
@@ -45,14 +41,6 @@ TOOL_CALL = json.dumps({
 })
 
 
-@pytest.fixture
-def client():
-    conf = {"url": URL}
-    if USER_INFO:
-        conf["basic.auth.user.info"] = USER_INFO
-    return SchemaRegistryClient(conf)
-
-
 def test_credentials_are_checked_when_auth_is_on():
     if not USER_INFO:
         pytest.skip("the registry runs without API keys here")
@@ -62,10 +50,6 @@ def test_credentials_are_checked_when_auth_is_on():
         wrong.get_subjects()
     assert e.value.http_status_code == 401
     assert e.value.error_code == 40101
-
-
-def fresh(name):
-    return f"{name}-{uuid.uuid4().hex[:8]}"
 
 
 def test_register_get_lookup(client):
