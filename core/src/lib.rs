@@ -15,6 +15,7 @@ pub mod cache_key;
 pub mod change;
 pub mod compat;
 pub mod config;
+pub mod context_path;
 pub mod credentials;
 pub mod error;
 pub mod format;

@@ -8,6 +8,8 @@ pub const DEFAULT_CONTEXT: &str = ".";
 pub const GLOBAL_CONTEXT: &str = ".__GLOBAL";
 /// The reserved subject name global settings are kept under.
 pub const GLOBAL_SUBJECT: &str = "__GLOBAL";
+/// The reserved subject name standing for the empty one.
+pub const EMPTY_SUBJECT: &str = "__EMPTY";
 /// The wildcard context of `:*:`.
 pub const WILDCARD: &str = "*";
 
@@ -66,11 +68,16 @@ impl QualifiedSubject {
     }
 }
 
-/// Whether `qualified` may name a subject: no control characters, and not the reserved
-/// `__GLOBAL` (in any context), as Confluent's `isValidSubject`.
+/// Whether `qualified` may name a subject to register under: no control characters, not the
+/// reserved `__GLOBAL` or `__EMPTY` (in any context), and not in the global or the wildcard
+/// context, as Confluent's `isValidSubject`.
 pub fn is_valid_subject(qualified: &str) -> bool {
+    let q = QualifiedSubject::parse(qualified);
     !qualified.chars().any(char::is_control)
-        && QualifiedSubject::parse(qualified).subject != GLOBAL_SUBJECT
+        && q.subject != GLOBAL_SUBJECT
+        && q.subject != EMPTY_SUBJECT
+        && q.context != GLOBAL_CONTEXT
+        && q.context != WILDCARD
 }
 
 /// A context as a path or query gives it (`ctx`, `.ctx`, `:.ctx:`) in its stored form (`.ctx`),
@@ -86,6 +93,58 @@ pub fn normalize_context(context: &str) -> Option<String> {
     } else {
         format!(".{trimmed}")
     })
+}
+
+/// What a `subjectPrefix` selects, as Confluent reads it: none at all is every subject of every
+/// context; `:*:` then a prefix, that prefix of the names in any context; `:.ctx:` then a prefix,
+/// names in that context; anything else (`""` included), names in the default context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectFilter {
+    All,
+    AnyContext(String),
+    Qualified(String),
+    DefaultContext(String),
+}
+
+impl SubjectFilter {
+    pub fn of(prefix: Option<&str>) -> Self {
+        let Some(prefix) = prefix else {
+            return Self::All;
+        };
+        if let Some(rest) = prefix.strip_prefix(":*:") {
+            return Self::AnyContext(rest.to_owned());
+        }
+        if let Some(rest) = prefix.strip_prefix(":.:") {
+            return Self::DefaultContext(rest.to_owned());
+        }
+        if prefix.starts_with(":.") {
+            return Self::Qualified(prefix.to_owned());
+        }
+        Self::DefaultContext(prefix.to_owned())
+    }
+
+    /// The prefix of stored names every selected subject has (for the database to narrow by).
+    pub fn stored_prefix(&self) -> &str {
+        match self {
+            Self::All | Self::AnyContext(_) => "",
+            Self::Qualified(p) | Self::DefaultContext(p) => p,
+        }
+    }
+
+    /// Whether the stored name `subject` is selected.
+    pub fn admits(&self, subject: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::AnyContext(p) => QualifiedSubject::parse(subject)
+                .subject
+                .starts_with(p.as_str()),
+            Self::Qualified(p) => subject.starts_with(p.as_str()),
+            Self::DefaultContext(p) => {
+                subject.starts_with(p.as_str())
+                    && QualifiedSubject::parse(subject).is_default_context()
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +177,30 @@ mod tests {
         assert!(!is_valid_subject("bad\nsubject"));
         assert!(is_valid_subject("__GLOBALS"));
         assert!(is_valid_subject(":.ctx:x"));
+        assert!(!is_valid_subject(":.__GLOBAL:x"));
+        assert!(!is_valid_subject(":*:x"));
+        assert!(!is_valid_subject("__EMPTY"));
+    }
+
+    #[test]
+    fn subject_prefixes_select_as_confluent_selects() {
+        let names = ["a1", "b1", ":.c:a2", ":.d:a3"];
+        let selected = |prefix: Option<&str>| {
+            let f = SubjectFilter::of(prefix);
+            names
+                .iter()
+                .filter(|n| f.admits(n))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(selected(None), names);
+        assert_eq!(selected(Some("")), ["a1", "b1"]);
+        assert_eq!(selected(Some("a")), ["a1"]);
+        assert_eq!(selected(Some(":.:b")), ["b1"]);
+        assert_eq!(selected(Some(":*:")), names);
+        assert_eq!(selected(Some(":*:a")), ["a1", ":.c:a2", ":.d:a3"]);
+        assert_eq!(selected(Some(":.c:")), [":.c:a2"]);
+        assert_eq!(SubjectFilter::of(Some(":*:a")).stored_prefix(), "");
     }
 
     #[test]

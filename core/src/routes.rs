@@ -60,6 +60,7 @@ pub enum Op {
     ClusterId,
     Deployment,
     Contexts,
+    DeleteContext,
     Health,
     Ready,
     Metrics,
@@ -173,6 +174,7 @@ pub const ROUTES: &[Route] = &[
     route(Op::ClusterId, Get, "/v1/metadata/id", Read),
     route(Op::Deployment, Get, "/v1/metadata/deployment", Read),
     route(Op::Contexts, Get, "/contexts", Read),
+    route(Op::DeleteContext, Delete, "/contexts/{context}", Write),
     route(Op::Health, Get, "/health", Public),
     route(Op::Ready, Get, "/ready", Public),
     route(Op::Metrics, Get, "/metrics", Read),
@@ -479,6 +481,7 @@ mod tests {
             .replace("{version}", "1")
             .replace("{id}", "1")
             .replace("{guid}", "g")
+            .replace("{context}", ".c")
             .replace("{namespace}", "ns")
             .replace("{name}", "n")
             .replace("{*path}", "a/b.js")

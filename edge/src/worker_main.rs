@@ -117,8 +117,15 @@ fn error(status: u16, code: u32, message: &str) -> Result<Response> {
 async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<Response> {
     let url = req.url()?;
     let method = req.method().to_string();
-    let path = url.path().to_owned();
-    let has_query = url.query().is_some_and(|q| !q.is_empty());
+    // A request under a context prefix is the plain request it stands for, here as at the
+    // origin: one path, one cache key, per resource.
+    let (path, query) = match registry_core::context_path::unprefix(url.path(), url.query()) {
+        Ok(Some(plain)) => (plain.path, plain.query),
+        Ok(None) => (url.path().to_owned(), url.query().map(str::to_owned)),
+        Err(message) => return error(400, 400, &message),
+    };
+    let query = query.as_deref();
+    let has_query = query.is_some_and(|q| !q.is_empty());
     let planned = plan(&method, &path);
     if matches!(planned, Plan::Read(_) | Plan::Validate { .. })
         && registry_core::media::negotiate(req.headers().get("accept")?.as_deref()).is_none()
@@ -143,7 +150,7 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
         Plan::Forward if !matches!(req.method(), Method::Get | Method::Head) => {
             // A write: drop what the origin says it made stale, so this client reads its own
             // writes here before the signed invalidation arrives.
-            let response = forward(&mut req, config, &path, url.query()).await?;
+            let response = forward(&mut req, config, &path, query).await?;
             if (200..300).contains(&response.status_code())
                 && let Some(stale) = response.headers().get(INVALIDATED_HEADER)?
             {
@@ -154,7 +161,7 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
             Ok(response)
         }
         Plan::Read(_) | Plan::Forward => {
-            let r = forward(&mut req, config, &path, url.query()).await?;
+            let r = forward(&mut req, config, &path, query).await?;
             relay(r, "BYPASS").await
         }
     }

@@ -184,6 +184,22 @@ test('a schema by guid is cached like a schema by id', async () => {
   assert.match(hit.headers.get('cache-control'), /immutable/)
 })
 
+test('qualified subjects and the context prefix: one cache entry per resource', async () => {
+  // A schema of its own: sharing one with another test's subject would keep it alive there.
+  assert.equal((await register(at('A', '/contexts/.edge'), 'orders', { ...record(1), name: 'InContext' })).status, 200)
+  const viaPrefix = await json(at('A', '/contexts/.edge/subjects/orders/versions/1'))
+  const qualified = await json(at('A', '/subjects/:.edge:orders/versions/1'))
+  assert.equal(viaPrefix.status, 200)
+  assert.deepEqual([viaPrefix.cache, qualified.cache], ['MISS', 'HIT'])
+  assert.equal(qualified.body, (await json(`${origin.url}/subjects/:.edge:orders/versions/1`)).body)
+  assert.equal(JSON.parse(qualified.body).subject, ':.edge:orders')
+  const listed = await json(at('A', '/contexts/.edge/subjects'))
+  assert.deepEqual(JSON.parse(listed.body), [':.edge:orders'])
+  const bad = await json(at('A', '/contexts/a:b/subjects'))
+  assert.equal(bad.status, 400)
+  assert.equal(JSON.parse(bad.body).error_code, 400)
+})
+
 test('answers follow Accept at the edge as at the origin, hits included', async () => {
   for (const accept of ['application/json', 'application/vnd.schemaregistry+json']) {
     const direct = await json(`${origin.url}/schemas/ids/1`, { headers: { accept } })
@@ -216,6 +232,8 @@ test('the npm package\'s RegistryClient works against an edge', async () => {
   assert.equal(validator.isValid({ f0: 'x' }), true)
   assert.equal(validator.validate({ f0: 1 }).errors[0].instancePath, '/f0')
   assert.equal((await client.getLatest('rt')).version, 1)
+  // A qualified subject name goes through the edge as well (encoded in the path).
+  assert.equal((await client.getLatest(':.edge:orders')).version, 1)
 })
 
 test('validation runs at the edge', async () => {

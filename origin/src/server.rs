@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use tokio::sync::watch;
-use tower::ServiceBuilder;
+use tower::{Layer, ServiceBuilder};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -144,7 +144,7 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
         Some(cors) => app.layer(cors),
         None => app,
     };
-    app.layer(
+    let app = app.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -154,7 +154,9 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(crate::http::ReadBodyLayer(body))
             .layer(crate::http::NegotiateLayer),
-    )
+    );
+    // The context prefix comes off before routing (a `Router::layer` runs after it).
+    Router::new().fallback_service(crate::http::ContextPathLayer.layer(app))
 }
 
 /// Drops idle clients' rate-limit and failure state every minute, while `access` lives.

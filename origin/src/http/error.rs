@@ -182,6 +182,10 @@ fn service_parts(e: &ServiceError) -> Parts {
         E::AssociationFrozen(m) => (StatusCode::CONFLICT, codes::ASSOCIATION_FROZEN, m.clone()),
         E::AssociationNotFound(m) => not_found(codes::ASSOCIATION_NOT_FOUND, m.clone()),
         E::InvalidAssociation(m) => unprocessable(codes::INVALID_ASSOCIATION, m.clone()),
+        E::ContextNotEmpty(context) => unprocessable(
+            codes::CONTEXT_NOT_EMPTY,
+            format!("Context {context} is not empty"),
+        ),
         E::TooComplex(Exceeded::Cancelled) => (
             StatusCode::SERVICE_UNAVAILABLE,
             codes::UNAVAILABLE,

@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
+use registry_core::qualified::SubjectFilter;
 use serde::de::DeserializeOwned;
 
 use super::ApiError;
@@ -145,6 +146,12 @@ pub fn page_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64, Api
     } else {
         Err(ServiceError::Invalid(format!("limit must be between 1 and {max}, not {limit}")).into())
     }
+}
+
+/// The subjects a `subjectPrefix` (bounded in length) selects.
+pub fn subject_filter(prefix: Option<&str>) -> Result<SubjectFilter, ApiError> {
+    let prefix = prefix.map(|p| bounded("subjectPrefix", p)).transpose()?;
+    Ok(SubjectFilter::of(prefix))
 }
 
 /// The longest a text query parameter may be (a subject prefix, a search, a tag...).

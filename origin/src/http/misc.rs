@@ -1,6 +1,4 @@
-//! The small endpoints: `/`, `/v1/metadata/version`, `/contexts`, `/health`, `/ready`,
-//! `/metrics`. Only the default context `.` exists: contexts (multi-tenant namespaces) are not
-//! supported yet.
+//! The small endpoints: `/`, `/v1/metadata/version`, `/health`, `/ready`, `/metrics`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -32,10 +30,6 @@ pub async fn cluster_id() -> Response {
 /// Confluent's `SchemaRegistryDeployment`; no attributes (it names none for open source).
 pub async fn deployment() -> Response {
     ok(&json!({"attributes": []}))
-}
-
-pub async fn contexts() -> Response {
-    ok(&["."])
 }
 
 pub async fn health() -> Response {

@@ -9,6 +9,8 @@ mod associations;
 mod body;
 mod compatibility;
 mod console;
+mod context_path;
+mod contexts;
 mod error;
 mod events;
 mod extract;
@@ -32,6 +34,7 @@ use axum::middleware::from_fn_with_state;
 use registry_core::routes::{Access, Route};
 
 pub use body::{BodyLimits, ReadBodyLayer};
+pub use context_path::ContextPathLayer;
 pub use error::ApiError;
 pub use extract::Limits;
 pub use negotiate::NegotiateLayer;

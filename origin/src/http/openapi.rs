@@ -93,7 +93,12 @@ fn doc(operation: Op) -> OpDoc {
                 "attributes": {"type": "array", "items": {"type": "string"}}
             }})),
         ),
-        Contexts => op("Contexts (only the default)", ok(&c::strings())),
+        Contexts => op("Contexts: the default one and those with versions", ok(&c::strings()))
+            .params([q("contextPrefix", &c::s())])
+            .params(paging()),
+        DeleteContext => op("Delete an empty context", json!({"description": "Deleted"}))
+            .status("204")
+            .params([p("context")]),
         Health => op("The process is up", ok(&json!({"type": "object"}))).tag("operations"),
         Ready => op("The database answers", ok(&json!({"type": "object"}))).tag("operations"),
         Metrics => op(

@@ -7,7 +7,9 @@ use axum::handler::Handler;
 use axum::routing::{MethodRouter, delete, get, post, put};
 use registry_core::routes::{Method, Op, ROUTES, Route};
 
-use super::{AppState, admin, associations, compatibility, console, events, misc, schemas};
+use super::{
+    AppState, admin, associations, compatibility, console, contexts, events, misc, schemas,
+};
 use super::{search, settings};
 use super::{subjects, validate};
 
@@ -20,7 +22,8 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
         ServerVersion => on(route, misc::server_version),
         ClusterId => on(route, misc::cluster_id),
         Deployment => on(route, misc::deployment),
-        Contexts => on(route, misc::contexts),
+        Contexts => on(route, contexts::list),
+        DeleteContext => on(route, contexts::delete),
         Health => on(route, misc::health),
         Ready => on(route, misc::ready),
         Metrics => on(route, misc::metrics),

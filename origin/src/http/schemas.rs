@@ -7,7 +7,7 @@ use registry_core::SchemaType;
 use registry_core::api::SubjectVersionPair;
 use serde::Deserialize;
 
-use super::extract::{Query, bounded, lenient_bool, parse_id};
+use super::extract::{Query, lenient_bool, parse_id, subject_filter};
 use super::respond::{cached, ok, page, raw};
 use super::{ApiError, AppState};
 use crate::service::{ServiceError, subject_version};
@@ -141,15 +141,16 @@ pub async fn list(
     } else {
         Deleted::Exclude
     };
-    let prefix = bounded(
-        "subjectPrefix",
-        q.subject_prefix.as_deref().unwrap_or_default(),
-    )?;
+    let filter = subject_filter(q.subject_prefix.as_deref())?;
     let records = state
         .registry
-        .all_versions(prefix, q.latest_only, deleted)
+        .all_versions(filter.stored_prefix(), q.latest_only, deleted)
         .await?;
-    let items: Vec<_> = records.iter().map(subject_version).collect();
+    let items: Vec<_> = records
+        .iter()
+        .filter(|r| filter.admits(&r.subject))
+        .map(subject_version)
+        .collect();
     Ok(ok(&page(items, q.offset, q.limit)))
 }
 

@@ -9,7 +9,9 @@ use registry_core::api::{RegisterSchemaRequest, RegisterSchemaResponse};
 use serde::Deserialize;
 
 use super::Actor;
-use super::extract::{Body, DeletedQuery, Query, bounded, lenient_bool, parse_version};
+use super::extract::{
+    Body, DeletedQuery, Query, bounded, lenient_bool, parse_version, subject_filter,
+};
 use super::respond::{cached, ok, page, raw, uncached, written};
 use super::{ApiError, AppState};
 use crate::service::{RegisterInput, SchemaInput, ServiceError, subject_version};
@@ -33,10 +35,7 @@ pub struct ListQuery {
 impl ListQuery {
     /// The plain listing, which is cached.
     fn is_default(&self) -> bool {
-        self.subject_prefix
-            .as_deref()
-            .unwrap_or_default()
-            .is_empty()
+        self.subject_prefix.is_none()
             && !self.deleted
             && !self.deleted_only
             && !self.deleted_as_negative
@@ -97,11 +96,12 @@ pub async fn list(
     if q.is_default() {
         return Ok(cached(&headers, &*state.registry.subjects_body().await?));
     }
-    let prefix = bounded(
-        "subjectPrefix",
-        q.subject_prefix.as_deref().unwrap_or_default(),
-    )?;
-    let subjects = state.registry.subjects(prefix, q.deleted()).await?;
+    let filter = subject_filter(q.subject_prefix.as_deref())?;
+    let mut subjects = state
+        .registry
+        .subjects(filter.stored_prefix(), q.deleted())
+        .await?;
+    subjects.retain(|s| filter.admits(s));
     Ok(ok(&page(subjects, q.offset, q.limit)))
 }
 

@@ -38,7 +38,12 @@ impl Registry {
         let own = self.db.run(|s| s.settings(Some(subject))).await?;
         let configured = match own.compatibility {
             Some(level) => Some(level),
-            None => self.db.run(|s| s.settings(None)).await?.compatibility,
+            None => {
+                self.db
+                    .run(|s| s.parent_settings(subject))
+                    .await?
+                    .compatibility
+            }
         };
         let level = self.level_in_force(configured.as_deref());
         let existing = self.existing_for(subject, against).await?;

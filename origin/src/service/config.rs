@@ -58,7 +58,7 @@ impl Registry {
                 fields,
             });
         }
-        let global = self.db.run(|s| s.settings(None)).await?;
+        let global = self.db.run(|s| s.parent_settings(subject)).await?;
         let level = own
             .compatibility
             .as_deref()
@@ -78,7 +78,7 @@ impl Registry {
     /// The fields in force for registrations and reads of `subject`.
     pub async fn config_in_force(&self, subject: &str) -> Result<ConfigFields, ServiceError> {
         let own = self.db.run(|s| s.settings(Some(subject))).await?;
-        let global = self.db.run(|s| s.settings(None)).await?;
+        let global = self.db.run(|s| s.parent_settings(subject)).await?;
         Ok(Self::fields_of(&own).over(&Self::fields_of(&global)))
     }
 

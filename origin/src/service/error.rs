@@ -78,6 +78,9 @@ pub enum ServiceError {
     AssociationFrozen(String),
     #[error("{0}")]
     InvalidAssociation(String),
+    /// A context still holding versions cannot be deleted.
+    #[error("context {0} is not empty")]
+    ContextNotEmpty(String),
     /// A compatibility check that needs more work than a check may do (which limit), or whose
     /// caller went away.
     #[error("{0}")]

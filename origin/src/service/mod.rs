@@ -10,6 +10,7 @@ mod associations;
 mod cache;
 mod compatibility;
 mod config;
+mod contexts;
 mod cpu;
 mod delete;
 mod edges;

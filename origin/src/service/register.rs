@@ -217,7 +217,7 @@ impl Registry {
     /// The subject's settings and live versions, read outside any transaction.
     async fn snapshot(&self, subject: &str) -> Result<Snapshot, ServiceError> {
         let subject_settings = self.db.run(|s| s.settings(Some(subject))).await?;
-        let global = self.db.run(|s| s.settings(None)).await?;
+        let global = self.db.run(|s| s.parent_settings(subject)).await?;
         let live = self
             .db
             .run(|s| s.versions(subject, Deleted::Exclude))
@@ -338,7 +338,7 @@ impl Registry {
         let mut tx = self.db.run(|s| s.begin_write()).await?;
         let subject = input.subject.as_str();
         let subject_settings = tx.lock_subject(subject).await?;
-        let global = tx.settings(None).await?;
+        let global = tx.parent_settings(subject).await?;
         if let Some(snapshot) = snapshot {
             let states = tx.version_states(subject).await?;
             let now = Snapshot::new(self, &subject_settings, &global, Vec::new());

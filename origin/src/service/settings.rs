@@ -103,7 +103,7 @@ impl Registry {
                 setting,
             });
         }
-        let global = self.db.run(|s| s.settings(None)).await?;
+        let global = self.db.run(|s| s.parent_settings(subject)).await?;
         Ok(self.view(setting, setting.of(&global)))
     }
 

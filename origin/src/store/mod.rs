@@ -10,6 +10,7 @@
 
 mod adapter;
 mod associations;
+mod contexts;
 mod database;
 mod log;
 pub mod postgres;
@@ -138,6 +139,10 @@ pub trait SubjectReads: Send + Sync {
 
     /// The settings of `subject`, or the global ones (`None`).
     async fn settings(&self, subject: Option<&str>) -> Result<Settings, StoreError>;
+
+    /// What `subject` falls back to where it has no setting of its own: its context's settings
+    /// over the global ones (the global ones alone in the default context).
+    async fn parent_settings(&self, subject: &str) -> Result<Settings, StoreError>;
 }
 
 /// API keys (written through [`WriteTx`], which records who did it).
@@ -216,6 +221,26 @@ pub trait AssociationStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
+/// What removing a context did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextRemoval {
+    Removed,
+    /// There was no such context.
+    Missing,
+    /// Versions (live or soft-deleted) are still registered in it.
+    NotEmpty,
+}
+
+/// Contexts: the named ones (the default context `.` is not stored).
+#[async_trait]
+pub trait ContextStore: Send + Sync {
+    /// The named contexts, sorted.
+    async fn contexts(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Removes a context (`.ctx`) no version is registered in.
+    async fn remove_context(&self, name: &str) -> Result<ContextRemoval, StoreError>;
+}
+
 /// Full-text search over the versions' documents.
 #[async_trait]
 pub trait SearchStore: Send + Sync {
@@ -266,6 +291,7 @@ pub trait Store:
     + EventLog
     + EdgeStore
     + AssociationStore
+    + ContextStore
     + SearchStore
     + ReadCounters
     + Backend
@@ -279,6 +305,7 @@ impl<T> Store for T where
         + EventLog
         + EdgeStore
         + AssociationStore
+        + ContextStore
         + SearchStore
         + ReadCounters
         + Backend
@@ -296,6 +323,9 @@ pub trait WriteTx: Send {
 
     /// The settings of `subject`, or the global ones (`None`), as this transaction sees them.
     async fn settings(&mut self, subject: Option<&str>) -> Result<Settings, StoreError>;
+
+    /// [`SubjectReads::parent_settings`], as this transaction sees them.
+    async fn parent_settings(&mut self, subject: &str) -> Result<Settings, StoreError>;
 
     /// The subject's versions admitted by `deleted`, oldest first.
     async fn versions(

@@ -1,6 +1,8 @@
 //! Reads of schemas, subjects, settings, keys and read counters, for any backend.
 
 use async_trait::async_trait;
+use registry_core::config::ConfigFields;
+use registry_core::qualified::QualifiedSubject;
 
 use super::adapter::{Arg, Sql, SqlBackend};
 use super::rows::{self, SchemaRow, VersionRow};
@@ -121,6 +123,28 @@ impl<B: SqlBackend> SubjectReads for B {
     async fn settings(&self, subject: Option<&str>) -> Result<Settings, StoreError> {
         settings(&mut self.reader(), subject).await
     }
+
+    async fn parent_settings(&self, subject: &str) -> Result<Settings, StoreError> {
+        parent_settings(&mut self.reader(), subject).await
+    }
+}
+
+/// The settings a subject falls back to, on any connection: those of its context (the subject
+/// `:.ctx:`) over the global ones; in the default context, the global ones.
+pub async fn parent_settings(db: &mut impl Sql, subject: &str) -> Result<Settings, StoreError> {
+    let global = settings(db, None).await?;
+    let qualified = QualifiedSubject::parse(subject);
+    if qualified.is_default_context() || qualified.subject.is_empty() {
+        return Ok(global);
+    }
+    let context = settings(db, Some(&qualified.qualified_context())).await?;
+    let fields = ConfigFields::from_stored(context.config.as_deref())
+        .over(&ConfigFields::from_stored(global.config.as_deref()));
+    Ok(Settings {
+        compatibility: context.compatibility.or(global.compatibility),
+        mode: context.mode.or(global.mode),
+        config: fields.to_stored(),
+    })
 }
 
 /// The settings of `subject`, or the global ones, on any connection.

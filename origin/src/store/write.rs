@@ -2,6 +2,7 @@
 //! statements are in `sql.rs` and each backend's dialect.
 
 use async_trait::async_trait;
+use registry_core::qualified::QualifiedSubject;
 use registry_core::search::SearchTerms;
 
 use super::adapter::{Arg, Dialect, SqlTransaction};
@@ -22,6 +23,10 @@ impl<T: SqlTransaction> WriteTx for T {
 
     async fn settings(&mut self, subject: Option<&str>) -> Result<Settings, StoreError> {
         super::reads::settings(self, subject).await
+    }
+
+    async fn parent_settings(&mut self, subject: &str) -> Result<Settings, StoreError> {
+        super::reads::parent_settings(self, subject).await
     }
 
     async fn versions(
@@ -126,6 +131,11 @@ impl<T: SqlTransaction> WriteTx for T {
             Arg::OptText(v.rule_set),
         ];
         self.execute(sql::INSERT_VERSION, &args).await?;
+        let qualified = QualifiedSubject::parse(v.subject);
+        if !qualified.is_default_context() {
+            self.execute(super::contexts::INSERT, &[Arg::Text(&qualified.context)])
+                .await?;
+        }
         let raise = [Arg::Text(v.subject), Arg::Int32(v.version)];
         self.execute(sql::RAISE_MAX_VERSION, &raise).await?;
         Ok(())

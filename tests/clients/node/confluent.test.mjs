@@ -188,3 +188,17 @@ test('CEL condition and CEL_FIELD transform from the registered rule set', async
   assert.deepEqual(plain(await deserializer.deserialize(topic, payload)), { model: 'small', text: 'hi [checked]' })
   await assert.rejects(serializer.serialize(topic, { model: 'unknown', text: 'x' }))
 })
+
+test('contexts: qualified subjects, and a client whose URL is a context prefix', async () => {
+  const context = `.${fresh('jsctx')}`
+  const subject = `:${context}:orders-value`
+  const id = await client.register(subject, avro(unique()))
+  const inContext = new SchemaRegistryClient({
+    baseURLs: [`${url}/contexts/${context}`],
+    ...(userInfo ? { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } } : {}),
+  })
+  const latest = await inContext.getLatestSchemaMetadata('orders-value')
+  assert.deepEqual([latest.subject, latest.id], [subject, id])
+  assert.deepEqual(await inContext.getAllSubjects(), [subject])
+  assert.deepEqual(await inContext.getAllVersions('orders-value'), [1])
+})

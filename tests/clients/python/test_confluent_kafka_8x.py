@@ -233,7 +233,22 @@ def test_id_usage_queries(client):
     assert client.get_subjects_by_schema_id(schema_id) == subjects[1:]
     assert client.get_subjects_by_schema_id(schema_id, deleted=True) == subjects
     assert client.get_versions(subjects[1]) == [1]
-    assert client.get_contexts() == ["."]
+    assert client.get_contexts()[0] == "."
+
+
+def test_contexts(client):
+    context = f".{fresh('py8ctx')}"
+    subject = f":{context}:orders-value"
+    schema_id = client.register_schema(subject, Schema(ORDER, "AVRO"))
+    assert context in client.get_contexts()
+    assert client.get_subjects(subject_prefix=f":{context}:") == [subject]
+    # A client whose URL is the context's prefix sees the context's subjects by their names.
+    conf = client_conf()
+    conf["url"] = f"{conf['url']}/contexts/{context}"
+    in_context = type(client)(conf)
+    latest = in_context.get_latest_version("orders-value")
+    assert (latest.subject, latest.schema_id) == (subject, schema_id)
+    assert in_context.get_subjects() == [subject]
 
 
 def test_modes(client):
