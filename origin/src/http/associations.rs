@@ -104,18 +104,28 @@ pub async fn by_resource_id(
     list(&state, AssociationKey::ResourceId(&id), pairs).await
 }
 
+async fn single(
+    state: &AppState,
+    pairs: Vec<(String, String)>,
+    actor: &str,
+    req: &AssociationRequest,
+    update: bool,
+) -> Result<Response, ApiError> {
+    let q = association_query(pairs)?;
+    let done = state
+        .registry
+        .apply_associations(req, q.dry_run, actor, update)
+        .await?;
+    Ok(ok(&done))
+}
+
 pub async fn create(
     State(state): State<AppState>,
     Query(pairs): Query<Vec<(String, String)>>,
     Actor(actor): Actor,
     Body(req): Body<AssociationRequest>,
 ) -> Result<Response, ApiError> {
-    let q = association_query(pairs)?;
-    let done = state
-        .registry
-        .create_associations(&req, q.dry_run, &actor)
-        .await?;
-    Ok(ok(&done))
+    single(&state, pairs, &actor, &req, false).await
 }
 
 pub async fn update(
@@ -124,12 +134,7 @@ pub async fn update(
     Actor(actor): Actor,
     Body(req): Body<AssociationRequest>,
 ) -> Result<Response, ApiError> {
-    let q = association_query(pairs)?;
-    let done = state
-        .registry
-        .update_associations(&req, q.dry_run, &actor)
-        .await?;
-    Ok(ok(&done))
+    single(&state, pairs, &actor, &req, true).await
 }
 
 async fn batch(

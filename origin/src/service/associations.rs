@@ -121,27 +121,6 @@ impl Registry {
             .collect())
     }
 
-    /// `POST /associations`: each association of the request, new for its resource and type.
-    pub async fn create_associations(
-        &self,
-        req: &AssociationRequest,
-        dry_run: bool,
-        actor: &str,
-    ) -> Result<AssociationResponse, ServiceError> {
-        self.apply_associations(req, dry_run, actor, false).await
-    }
-
-    /// `PUT /associations`: each association of the request, existing for its resource and
-    /// type and not frozen.
-    pub async fn update_associations(
-        &self,
-        req: &AssociationRequest,
-        dry_run: bool,
-        actor: &str,
-    ) -> Result<AssociationResponse, ServiceError> {
-        self.apply_associations(req, dry_run, actor, true).await
-    }
-
     /// A batch of creates or updates: every request is tried, each answered by its result or
     /// its error.
     pub async fn association_batch(
@@ -170,7 +149,9 @@ impl Registry {
         AssociationBatchResponse { results }
     }
 
-    async fn apply_associations(
+    /// `POST /associations` (each association of the request new for its resource and type)
+    /// or, with `update`, `PUT /associations` (each existing and not frozen).
+    pub async fn apply_associations(
         &self,
         req: &AssociationRequest,
         dry_run: bool,
