@@ -12,7 +12,7 @@ use crate::store::{Deleted, VersionRecord};
 pub enum Against {
     /// One numbered version.
     Version(i32),
-    /// `latest`: the versions the level names (none is fine).
+    /// `latest`: the latest live version alone (none is fine).
     Latest,
     /// No version given: the versions the level names (none is fine).
     All,
@@ -69,7 +69,16 @@ impl Registry {
                     subject: subject.to_owned(),
                     version: number.to_string(),
                 }),
-            Against::Latest | Against::All => Ok(self
+            // `latest` is that one version, whatever the level's transitivity (Confluent's
+            // RestApiTest.testIncompatibleSchemaBySubject pins it).
+            Against::Latest => {
+                let mut live = self
+                    .db
+                    .run(|s| s.versions(subject, Deleted::Exclude))
+                    .await?;
+                Ok(live.pop().into_iter().collect())
+            }
+            Against::All => Ok(self
                 .db
                 .run(|s| s.versions(subject, Deleted::Exclude))
                 .await?),

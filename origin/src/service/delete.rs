@@ -25,7 +25,7 @@ impl Registry {
         tx.lock_subject(subject).await?;
         let all = tx.versions(subject, Deleted::Include).await?;
         let target = find_target(subject, &all, number, permanent)?;
-        refuse_if_referenced(&mut *tx, subject, Some(number)).await?;
+        refuse_if_referenced(&mut *tx, subject, Some(number), permanent).await?;
         let id = target.schema.id;
         let mut change = Change::new(EventKind::SoftDeleteVersion, Some(subject));
         change.versions = vec![number];
@@ -75,7 +75,7 @@ impl Registry {
             }
             _ => {}
         }
-        refuse_if_referenced(&mut *tx, subject, None).await?;
+        refuse_if_referenced(&mut *tx, subject, None, permanent).await?;
         let mut change = Change::new(EventKind::SoftDeleteSubject, Some(subject));
         change.versions = all.iter().map(|v| v.version).collect();
         change.ids = all.iter().map(|v| v.schema.id).collect();
@@ -132,11 +132,14 @@ fn find_target<'a>(
     }
 }
 
-/// 42206 while schemas still in use reference the version (or any version of the subject).
+/// 42206 while schemas still in use reference the version (or any version of the subject):
+/// for a soft delete, those of live versions (as Confluent); for a permanent one, those of any
+/// version, since a soft-deleted referrer can still be read and needs what it references.
 async fn refuse_if_referenced(
     tx: &mut dyn WriteTx,
     subject: &str,
     version: Option<i32>,
+    permanent: bool,
 ) -> Result<(), ServiceError> {
     let versions = match version {
         Some(v) => vec![v],
@@ -148,7 +151,7 @@ async fn refuse_if_referenced(
             .collect(),
     };
     for v in versions {
-        let ids = tx.referrers(subject, v).await?;
+        let ids = tx.referrers(subject, v, !permanent).await?;
         if !ids.is_empty() {
             return Err(ServiceError::Referenced {
                 subject: subject.to_owned(),

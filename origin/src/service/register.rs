@@ -72,7 +72,7 @@ impl Snapshot {
             .compatibility
             .as_ref()
             .or(global.compatibility.as_ref());
-        let mode = subject.mode.as_deref().or(global.mode.as_deref());
+        let mode = super::settings::mode_in_force(subject.mode.as_deref(), global.mode.as_deref());
         let fields = ConfigFields::from_stored(subject.config.as_deref())
             .over(&ConfigFields::from_stored(global.config.as_deref()));
         Self {

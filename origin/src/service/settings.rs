@@ -44,6 +44,15 @@ pub fn parse_level(s: &str) -> Result<CompatibilityLevel, ServiceError> {
 }
 
 /// A mode as the API takes it (any case), as stored.
+/// The mode in force for a subject: its own, else its parent's, except that a parent's
+/// READONLY_OVERRIDE overrides its own.
+pub fn mode_in_force<'a>(own: Option<&'a str>, parent: Option<&'a str>) -> Option<&'a str> {
+    if parent == Some(Mode::ReadonlyOverride.as_str()) {
+        return parent;
+    }
+    own.or(parent)
+}
+
 pub fn parse_mode(s: &str) -> Result<Mode, ServiceError> {
     Mode::parse(s).ok_or_else(|| ServiceError::InvalidMode(s.to_owned()))
 }
@@ -86,7 +95,8 @@ impl Registry {
     }
 
     /// A subject's own setting; with `default_to_global`, the global one (or the default) when
-    /// it has none, else 40408/40409.
+    /// it has none, else 40408/40409. A global (or context) READONLY_OVERRIDE is every
+    /// subject's mode, as in Confluent.
     pub async fn subject_setting(
         &self,
         setting: Setting,
@@ -94,6 +104,12 @@ impl Registry {
         default_to_global: bool,
     ) -> Result<SettingsView, ServiceError> {
         let own = self.db.run(|s| s.settings(Some(subject))).await?;
+        if setting == Setting::Mode {
+            let parent = self.db.run(|s| s.parent_settings(subject)).await?;
+            if parent.mode.as_deref() == Some(Mode::ReadonlyOverride.as_str()) {
+                return Ok(self.view(setting, parent.mode.as_deref()));
+            }
+        }
         if let Some(value) = setting.of(&own) {
             return Ok(self.view(setting, Some(value)));
         }

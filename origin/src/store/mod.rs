@@ -134,7 +134,7 @@ pub trait SubjectReads: Send + Sync {
         deleted: Deleted,
     ) -> Result<Vec<VersionRecord>, StoreError>;
 
-    /// Ids of the schemas that reference `subject`/`version`.
+    /// Ids of the schemas, used by a live version, that reference `subject`/`version`.
     async fn referenced_by(&self, subject: &str, version: i32) -> Result<Vec<i64>, StoreError>;
 
     /// The settings of `subject`, or the global ones (`None`).
@@ -392,8 +392,14 @@ pub trait WriteTx: Send {
     /// retired; whether it did.
     async fn remove_schema_if_unused(&mut self, id: i64) -> Result<bool, StoreError>;
 
-    /// Ids of the schemas still used by a version that reference `subject`/`version`.
-    async fn referrers(&mut self, subject: &str, version: i32) -> Result<Vec<i64>, StoreError>;
+    /// Ids of the schemas still used by a version (by a live one, with `live_only`) that
+    /// reference `subject`/`version`.
+    async fn referrers(
+        &mut self,
+        subject: &str,
+        version: i32,
+        live_only: bool,
+    ) -> Result<Vec<i64>, StoreError>;
 
     /// Sets (`Some`) or clears (`None`) a setting of `subject` or the global one.
     async fn set_setting(

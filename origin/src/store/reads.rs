@@ -116,7 +116,7 @@ impl<B: SqlBackend> SubjectReads for B {
 
     async fn referenced_by(&self, subject: &str, version: i32) -> Result<Vec<i64>, StoreError> {
         let args = [Arg::Text(subject), Arg::Int32(version)];
-        let rows: Vec<(i64,)> = self.reader().fetch_all(sql::REFERRERS, &args).await?;
+        let rows: Vec<(i64,)> = self.reader().fetch_all(sql::LIVE_REFERRERS, &args).await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 

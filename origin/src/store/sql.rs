@@ -89,8 +89,9 @@ pub fn lookup(deleted: Deleted) -> &'static str {
         Deleted::Exclude => select_versions!(
             "WHERE v.subject = $1 AND s.fingerprint = $2 AND NOT v.deleted ORDER BY v.version LIMIT 1"
         ),
+        // A live version first (a schema re-registered after a soft delete has one).
         Deleted::Include => select_versions!(
-            "WHERE v.subject = $1 AND s.fingerprint = $2 ORDER BY v.version LIMIT 1"
+            "WHERE v.subject = $1 AND s.fingerprint = $2 ORDER BY v.deleted, v.version LIMIT 1"
         ),
         Deleted::Only => select_versions!(
             "WHERE v.subject = $1 AND s.fingerprint = $2 AND v.deleted ORDER BY v.version LIMIT 1"
@@ -118,6 +119,11 @@ pub const REFERRERS: &str = "SELECT DISTINCT r.schema_id FROM schema_references 
      WHERE r.ref_subject = $1 AND r.ref_version = $2 \
      AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = r.schema_id) \
      ORDER BY r.schema_id";
+/// Schemas used by a live (not soft-deleted) version that reference `$1`/`$2`.
+pub const LIVE_REFERRERS: &str = "SELECT DISTINCT r.schema_id FROM schema_references r \
+     WHERE r.ref_subject = $1 AND r.ref_version = $2 \
+     AND EXISTS (SELECT 1 FROM subject_versions v WHERE v.schema_id = r.schema_id \
+     AND NOT v.deleted) ORDER BY r.schema_id";
 
 pub const SUBJECT_SETTINGS: &str =
     "SELECT compatibility, mode, config FROM subjects WHERE subject = $1";

@@ -213,9 +213,19 @@ impl<T: SqlTransaction> WriteTx for T {
         Ok(true)
     }
 
-    async fn referrers(&mut self, subject: &str, version: i32) -> Result<Vec<i64>, StoreError> {
+    async fn referrers(
+        &mut self,
+        subject: &str,
+        version: i32,
+        live_only: bool,
+    ) -> Result<Vec<i64>, StoreError> {
         let args = [Arg::Text(subject), Arg::Int32(version)];
-        let rows: Vec<(i64,)> = self.fetch_all(sql::REFERRERS, &args).await?;
+        let query = if live_only {
+            sql::LIVE_REFERRERS
+        } else {
+            sql::REFERRERS
+        };
+        let rows: Vec<(i64,)> = self.fetch_all(query, &args).await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
