@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use dashmap::DashMap;
 use hyper::body::Incoming;
@@ -80,7 +79,7 @@ impl Drop for Counted {
 /// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: crate::server::App,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {

@@ -108,11 +108,14 @@ fn cors(config: &ServerConfig) -> Option<tower_http::cors::CorsLayer> {
     )
 }
 
+/// The whole API as one service: the router behind the context-prefix rewrite.
+pub type App = crate::http::ContextPath<Router>;
+
 /// The API with its middleware, outside in: request ids (echoed in `x-request-id`) and request
 /// logs, the body read within its limits, CORS for the allowed origins, then the probes
 /// (answered whatever the load) beside everything else behind admission control and the
 /// request timeout.
-pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
+pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> App {
     crate::telemetry::handle();
     let access = access(registry.clone(), config);
     forget_idle_clients(&access);
@@ -156,7 +159,7 @@ pub fn app(registry: Arc<Registry>, config: &ServerConfig) -> Router {
             .layer(crate::http::NegotiateLayer),
     );
     // The context prefix comes off before routing (a `Router::layer` runs after it).
-    Router::new().fallback_service(crate::http::ContextPathLayer.layer(app))
+    crate::http::ContextPathLayer.layer(app)
 }
 
 /// Drops idle clients' rate-limit and failure state every minute, while `access` lives.
@@ -254,7 +257,7 @@ pub fn connection_limits(config: &ServerConfig) -> ConnectionLimits {
 /// Serves `app` on `listener` until `shutdown` completes; in-flight requests finish first.
 pub async fn run(
     listener: tokio::net::TcpListener,
-    app: Router,
+    app: App,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {

@@ -5,8 +5,7 @@
 use std::convert::Infallible;
 use std::task::{Context, Poll};
 
-use axum::extract::Request;
-use axum::http::Uri;
+use axum::http::{Request, Uri};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::{Either, Ready, ready};
 use registry_core::context_path::unprefix;
@@ -30,9 +29,9 @@ pub struct ContextPath<S> {
     inner: S,
 }
 
-impl<S> Service<Request> for ContextPath<S>
+impl<S, B> Service<Request<B>> for ContextPath<S>
 where
-    S: Service<Request, Response = Response, Error = Infallible>,
+    S: Service<Request<B>, Response = Response, Error = Infallible>,
 {
     type Response = Response;
     type Error = Infallible;
@@ -42,7 +41,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut req: Request) -> Self::Future {
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
         match unprefix(req.uri().path(), req.uri().query()) {
             Ok(None) => {}
             Ok(Some(plain)) => {

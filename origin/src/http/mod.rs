@@ -34,7 +34,7 @@ use axum::middleware::from_fn_with_state;
 use registry_core::routes::{Access, Route};
 
 pub use body::{BodyLimits, ReadBodyLayer};
-pub use context_path::ContextPathLayer;
+pub use context_path::{ContextPath, ContextPathLayer};
 pub use error::ApiError;
 pub use extract::Limits;
 pub use negotiate::NegotiateLayer;
