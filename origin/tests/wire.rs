@@ -355,3 +355,19 @@ async fn migrated_guids_match(backend: Backend) {
     s.stop().await;
 }
 both_backends!(migrated_guids_match);
+
+async fn read_only_refuses_deletes(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.register("ro", "AVRO", RECORD).await;
+    s.put("/mode/ro", &json!({"mode": "READONLY"})).await;
+    assert_error(&s.delete("/subjects/ro/versions/1").await, 422, 42205);
+    assert_error(&s.delete("/subjects/ro").await, 422, 42205);
+    // A global READONLY_OVERRIDE wins over the subject's own READWRITE.
+    s.put("/mode/ro", &json!({"mode": "READWRITE"})).await;
+    s.put("/mode", &json!({"mode": "READONLY_OVERRIDE"})).await;
+    assert_error(&s.delete("/subjects/ro").await, 422, 42205);
+    s.put("/mode", &json!({"mode": "READWRITE"})).await;
+    assert_eq!(s.delete("/subjects/ro").await, (200, json!([1])));
+    s.stop().await;
+}
+both_backends!(read_only_refuses_deletes);

@@ -2,11 +2,12 @@
 //! `deleted=true`), then permanent (gone, with the schemas no other version uses). Refused while
 //! other schemas reference what would go.
 
+use registry_core::api::Mode;
 use registry_core::change::Change;
 use registry_core::invalidation::EventKind;
 
 use super::{Registry, ServiceError, Written};
-use crate::store::{Deleted, VersionRecord, WriteTx};
+use crate::store::{Deleted, Settings, VersionRecord, WriteTx};
 
 impl Registry {
     /// Deletes one version (`None`: the latest live one); returns its number.
@@ -22,7 +23,8 @@ impl Registry {
             None => self.version(subject, None, Deleted::Exclude).await?.version,
         };
         let mut tx = self.db.run(|s| s.begin_write()).await?;
-        tx.lock_subject(subject).await?;
+        let own = tx.lock_subject(subject).await?;
+        refuse_if_read_only(&mut *tx, subject, &own).await?;
         let all = tx.versions(subject, Deleted::Include).await?;
         let target = find_target(subject, &all, number, permanent)?;
         refuse_if_referenced(&mut *tx, subject, Some(number), permanent).await?;
@@ -55,7 +57,8 @@ impl Registry {
         actor: &str,
     ) -> Result<Written<Vec<i32>>, ServiceError> {
         let mut tx = self.db.run(|s| s.begin_write()).await?;
-        tx.lock_subject(subject).await?;
+        let own = tx.lock_subject(subject).await?;
+        refuse_if_read_only(&mut *tx, subject, &own).await?;
         let all = tx.versions(subject, Deleted::Include).await?;
         if all.is_empty() {
             return Err(ServiceError::SubjectNotFound {
@@ -130,6 +133,26 @@ fn find_target<'a>(
         (true, false) => Err(ServiceError::NotSoftDeleted { subject, version }),
         _ => Ok(target),
     }
+}
+
+/// 42205 when the subject is read-only (its mode, or a READONLY_OVERRIDE above it), as Confluent
+/// refuses deletes there too.
+async fn refuse_if_read_only(
+    tx: &mut dyn WriteTx,
+    subject: &str,
+    own: &Settings,
+) -> Result<(), ServiceError> {
+    let parent = tx.parent_settings(subject).await?;
+    let mode = super::settings::mode_in_force(own.mode.as_deref(), parent.mode.as_deref());
+    if matches!(
+        mode.and_then(Mode::parse),
+        Some(Mode::Readonly | Mode::ReadonlyOverride)
+    ) {
+        return Err(ServiceError::NotPermitted(format!(
+            "Subject {subject} is in read-only mode"
+        )));
+    }
+    Ok(())
 }
 
 /// 42206 while schemas still in use reference the version (or any version of the subject):
