@@ -50,16 +50,7 @@ impl Registry {
 
     /// `GET /schemas/ids/{id}`, from the database.
     pub async fn make_schema_body(&self, id: i64) -> Result<CachedBody, ServiceError> {
-        let s = self.stored(id).await?;
-        let body = SchemaById {
-            guid: Some(s.guid.clone()),
-            schema_type: s.schema_type,
-            schema: s.text,
-            references: s.references,
-            metadata: None,
-            rule_set: None,
-        };
-        Ok(CachedBody::of(&body, true, Some(&s.fingerprint)))
+        Ok(schema_body_of(self.stored(id).await?))
     }
 
     /// The stored schema with `guid`.
@@ -76,16 +67,7 @@ impl Registry {
     pub async fn schema_by_guid_body(&self, guid: &str) -> Result<Arc<CachedBody>, ServiceError> {
         self.cache
             .get_or(CacheKey::SchemaByGuid(guid.to_owned()), || async {
-                let s = self.stored_by_guid(guid).await?;
-                let body = SchemaById {
-                    guid: Some(s.guid.clone()),
-                    schema_type: s.schema_type,
-                    schema: s.text,
-                    references: s.references,
-                    metadata: None,
-                    rule_set: None,
-                };
-                Ok(CachedBody::of(&body, true, Some(&s.fingerprint)))
+                Ok(schema_body_of(self.stored_by_guid(guid).await?))
             })
             .await
     }
@@ -313,4 +295,17 @@ impl Registry {
     pub async fn ping(&self) -> Result<(), ServiceError> {
         Ok(self.db.run(|s| s.ping()).await?)
     }
+}
+
+/// The body of a schema by id or by guid (immutable; the fingerprint is its ETag).
+fn schema_body_of(s: StoredSchema) -> CachedBody {
+    let body = SchemaById {
+        guid: Some(s.guid),
+        schema_type: s.schema_type,
+        schema: s.text,
+        references: s.references,
+        metadata: None,
+        rule_set: None,
+    };
+    CachedBody::of(&body, true, Some(&s.fingerprint))
 }
