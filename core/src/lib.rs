@@ -25,6 +25,7 @@ pub mod invalidation;
 pub mod issue;
 pub mod json;
 pub mod limits;
+pub mod llm;
 pub mod media;
 pub mod pointer;
 pub mod qualified;
