@@ -55,6 +55,8 @@ pub mod codes {
     pub const NESTING_TOO_DEEP: u32 = 42210;
     pub const CONTEXT_NOT_EMPTY: u32 = 42211;
     pub const INVALID_ASSOCIATION: u32 = 42212;
+    /// An extension: the schema does not fit an LLM profile (the body lists `diagnostics`).
+    pub const DOES_NOT_FIT: u32 = 42213;
     pub const RATE_LIMITED: u32 = 42901;
     pub const INTERNAL: u32 = 50001;
     pub const STORE_ERROR: u32 = 50001;
@@ -236,10 +238,56 @@ pub struct CompatibilityResponse {
     pub messages: Option<Vec<String>>,
 }
 
-/// `POST .../validate` response: one result per payload, in order.
+/// `POST .../validate` response: one result per payload, in order; for a model's raw output
+/// (`{"output": "..."}`), one result for the value found in it, where it was found, the value,
+/// and a `repair` text for a retry prompt when it is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidateResponse {
     pub results: Vec<ValidateResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<crate::llm::output::Located>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair: Option<String>,
+}
+
+impl ValidateResponse {
+    /// The answer to a validate request with `body`: the model output it carries
+    /// (`{"output": "<text>"}`, the only key, a string), else its payloads.
+    pub fn answer(validator: &crate::Validator, body: Value) -> Self {
+        if let Value::Object(obj) = &body
+            && obj.len() == 1
+            && let Some(Value::String(text)) = obj.get("output")
+        {
+            let report = crate::llm::check_output(text, validator);
+            return Self {
+                results: vec![ValidateResult {
+                    valid: report.valid,
+                    errors: report.errors,
+                }],
+                output: Some(report.output),
+                value: report.value,
+                repair: report.repair,
+            };
+        }
+        let results = validate_payloads(body)
+            .iter()
+            .map(|payload| {
+                let errors = validator.validate(payload);
+                ValidateResult {
+                    valid: errors.is_empty(),
+                    errors,
+                }
+            })
+            .collect();
+        Self {
+            results,
+            output: None,
+            value: None,
+            repair: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -31,6 +31,9 @@ pub struct ConfigFields {
     pub default_rule_set: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_rule_set: Option<Value>,
+    /// An extension: the LLM profiles (`openai-strict`, ...) every new version must fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_profiles: Option<Vec<String>>,
 }
 
 impl ConfigFields {
@@ -73,6 +76,7 @@ impl ConfigFields {
                 update.default_rule_set.as_ref(),
                 self.default_rule_set.as_ref(),
             ),
+            llm_profiles: pick(update.llm_profiles.as_ref(), self.llm_profiles.as_ref()),
             override_rule_set: pick(
                 update.override_rule_set.as_ref(),
                 self.override_rule_set.as_ref(),

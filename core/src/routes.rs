@@ -4,6 +4,7 @@
 //! by matching it here. A route that is not in the table does not exist anywhere.
 
 use crate::cache_key::CacheKey;
+use crate::llm::Usage;
 
 /// What a caller must be to use a route (each level includes the ones before it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,6 +93,9 @@ pub enum Op {
     DeleteAssociations,
     SubjectsOfSchema,
     VersionsOfSchema,
+    LlmExport,
+    LlmLint,
+    LlmProfiles,
     ValidateById,
     CheckCompatibility,
     CheckCompatibilityWithVersion,
@@ -201,6 +205,12 @@ pub const ROUTES: &[Route] = &[
         "/subjects/{subject}/versions/{version}/referencedby",
         Read,
     ),
+    cached(
+        Op::LlmExport,
+        "/subjects/{subject}/versions/{version}/llm/{provider}",
+    ),
+    route(Op::LlmLint, Post, "/llm/lint", Read),
+    route(Op::LlmProfiles, Get, "/llm/profiles", Read),
     validate(
         Op::ValidateVersion,
         "/subjects/{subject}/versions/{version}/validate",
@@ -396,18 +406,34 @@ pub enum Variant {
     Subjects,
     /// The subject versions using a schema.
     Versions,
+    /// A version's export for an LLM profile (`.../llm/{provider}?as=`).
+    Llm(&'static str, Usage),
 }
 
 impl Variant {
-    pub const ALL: [Self; 4] = [Self::Body, Self::Schema, Self::Subjects, Self::Versions];
+    pub const PLAIN: [Self; 4] = [Self::Body, Self::Schema, Self::Subjects, Self::Versions];
 
-    pub fn suffix(self) -> &'static str {
+    pub fn suffix(self) -> String {
         match self {
-            Self::Body => "",
-            Self::Schema => "#schema",
-            Self::Subjects => "#subjects",
-            Self::Versions => "#versions",
+            Self::Body => String::new(),
+            Self::Schema => "#schema".into(),
+            Self::Subjects => "#subjects".into(),
+            Self::Versions => "#versions".into(),
+            Self::Llm(profile, Usage::ResponseFormat) => format!("#llm/{profile}/response_format"),
+            Self::Llm(profile, Usage::Tool) => format!("#llm/{profile}/tool"),
         }
+    }
+
+    /// Every variant a resource of `key` can have.
+    fn of_key(key: &str) -> Vec<Self> {
+        let mut all = Self::PLAIN.to_vec();
+        if key.starts_with("sv/") || key.starts_with("latest/") {
+            for p in crate::llm::PROFILES {
+                all.push(Self::Llm(p.id, Usage::ResponseFormat));
+                all.push(Self::Llm(p.id, Usage::Tool));
+            }
+        }
+        all
     }
 }
 
@@ -427,8 +453,8 @@ impl ReadKey {
 
 /// Every KV key of `key`'s representations (what an invalidation of it drops).
 pub fn kv_keys(key: &str) -> Vec<String> {
-    Variant::ALL
-        .iter()
+    Variant::of_key(key)
+        .into_iter()
         .map(|v| format!("{key}{}", v.suffix()))
         .collect()
 }
@@ -445,8 +471,34 @@ pub fn version_key(subject: &str, version: &str) -> Option<CacheKey> {
     }
 }
 
-/// The cache key of a [`EdgeRole::Cached`] read (`None` for other routes, or parameters that
-/// do not name a resource, such as a non-numeric id).
+/// The cache key of a [`EdgeRole::Cached`] read with `query` (`None` for other routes, for
+/// parameters that do not name a resource, such as a non-numeric id, and for a query the key
+/// does not cover: only an export's `as`).
+pub fn read_key_with_query(m: &Matched, query: Option<&str>) -> Option<ReadKey> {
+    let pairs: Vec<(&str, &str)> = query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
+    if m.route.op != Op::LlmExport {
+        return if pairs.is_empty() { read_key(m) } else { None };
+    }
+    let usage = match pairs.as_slice() {
+        [] => Usage::ResponseFormat,
+        [("as", value)] => Usage::parse(value)?,
+        _ => return None,
+    };
+    let profile = crate::llm::profile::find(m.param(2))?;
+    let key = version_key(m.param(0), m.param(1))?;
+    Some(ReadKey {
+        key,
+        variant: Variant::Llm(profile.id, usage),
+    })
+}
+
+/// The cache key of a [`EdgeRole::Cached`] read without a query (`None` for other routes, or
+/// parameters that do not name a resource, such as a non-numeric id).
 pub fn read_key(m: &Matched) -> Option<ReadKey> {
     use Variant::{Body, Schema, Subjects, Versions};
     let subject = || m.param(0).to_owned();
@@ -466,6 +518,7 @@ pub fn read_key(m: &Matched) -> Option<ReadKey> {
         Op::GetSubjectConfig => (CacheKey::Config(Some(subject())), Body),
         Op::GetMode => (CacheKey::Mode(None), Body),
         Op::GetSubjectMode => (CacheKey::Mode(Some(subject())), Body),
+        Op::LlmExport => return read_key_with_query(m, None),
         _ => return None,
     };
     Some(ReadKey { key, variant })
@@ -484,6 +537,7 @@ mod tests {
             .replace("{context}", ".c")
             .replace("{namespace}", "ns")
             .replace("{name}", "n")
+            .replace("{provider}", "openai")
             .replace("{*path}", "a/b.js")
     }
 

@@ -35,9 +35,9 @@ impl Plan {
     }
 }
 
-/// Decides what to do with `method` on `path` (without its query). Reads with a query string
-/// are forwarded uncached by the caller.
-pub fn plan(method: &str, path: &str) -> Plan {
+/// Decides what to do with `method` on `path` and `query`. A read is served from KV only when
+/// its key covers the query (none, or an export's `as`); other reads are forwarded uncached.
+pub fn plan(method: &str, path: &str, query: Option<&str>) -> Plan {
     match (method, path) {
         ("POST", "/_registry/invalidate") => return Plan::Invalidate,
         ("GET", "/_registry/status") => return Plan::Status,
@@ -47,7 +47,9 @@ pub fn plan(method: &str, path: &str) -> Plan {
         return Plan::Forward;
     };
     match matched.route.edge {
-        EdgeRole::Cached => routes::read_key(&matched).map_or(Plan::Forward, Plan::Read),
+        EdgeRole::Cached => {
+            routes::read_key_with_query(&matched, query).map_or(Plan::Forward, Plan::Read)
+        }
         EdgeRole::Validate => validate_plan(matched.route.op, path),
         EdgeRole::Forward => Plan::Forward,
     }
@@ -82,7 +84,7 @@ mod tests {
     use super::*;
 
     fn read(method: &str, path: &str) -> (String, bool) {
-        match plan(method, path) {
+        match plan(method, path, None) {
             Plan::Read(key) => (key.kv_key(), Plan::is_immutable(&key)),
             other => panic!("{path}: {other:?}"),
         }
@@ -107,10 +109,40 @@ mod tests {
             read("GET", "/subjects/a/versions/3"),
             ("sv/a/3".into(), true)
         );
-        assert_eq!(plan("GET", "/subjects/a/versions/x"), Plan::Forward);
+        assert_eq!(plan("GET", "/subjects/a/versions/x", None), Plan::Forward);
         assert_eq!(read("GET", "/config/a"), ("config/a".into(), false));
         assert_eq!(read("GET", "/mode"), ("mode".into(), false));
         assert_eq!(read("GET", "/schemas/types"), ("types".into(), false));
+    }
+
+    #[test]
+    fn exports_are_cached_per_profile_and_usage() {
+        let export = |query| match plan("GET", "/subjects/a/versions/2/llm/openai", query) {
+            Plan::Read(key) => Some(key.kv_key()),
+            _ => None,
+        };
+        assert_eq!(
+            export(None).as_deref(),
+            Some("sv/a/2#llm/openai-strict/response_format")
+        );
+        assert_eq!(
+            export(Some("as=tool")).as_deref(),
+            Some("sv/a/2#llm/openai-strict/tool")
+        );
+        assert_eq!(
+            export(Some("as=tool&name=x")),
+            None,
+            "a name is not in the key"
+        );
+        assert_eq!(export(Some("as=nope")), None);
+        assert_eq!(
+            plan("GET", "/subjects/a/versions/2", Some("deleted=true")),
+            Plan::Forward
+        );
+        assert!(
+            invalidated_kv_keys("latest/a").contains(&"latest/a#llm/gemini/tool".to_owned()),
+            "an invalidation drops the exports too"
+        );
     }
 
     #[test]
@@ -122,21 +154,25 @@ mod tests {
             ("POST", "/subjects/a"),
             ("GET", "/nope"),
         ] {
-            assert_eq!(plan(method, path), Plan::Forward, "{method} {path}");
+            assert_eq!(plan(method, path, None), Plan::Forward, "{method} {path}");
         }
-        assert_eq!(
-            invalidated_kv_keys("latest/a, sv/a/2,bogus key"),
-            [
-                "latest/a",
-                "latest/a#schema",
-                "latest/a#subjects",
-                "latest/a#versions",
-                "sv/a/2",
-                "sv/a/2#schema",
-                "sv/a/2#subjects",
-                "sv/a/2#versions"
-            ]
-        );
+        let dropped = invalidated_kv_keys("latest/a, sv/a/2,bogus key");
+        for key in [
+            "latest/a",
+            "latest/a#schema",
+            "latest/a#subjects",
+            "latest/a#versions",
+            "sv/a/2",
+            "sv/a/2#schema",
+            "sv/a/2#subjects",
+            "sv/a/2#versions",
+            "sv/a/2#llm/openai-strict/tool",
+        ] {
+            assert!(dropped.contains(&key.to_owned()), "{key}");
+        }
+        let per_key = 4 + 2 * registry_core::llm::PROFILES.len();
+        assert_eq!(dropped.len(), 2 * per_key, "the bogus key drops nothing");
+        assert_eq!(invalidated_kv_keys("id/1").len(), 4);
     }
 
     #[test]
@@ -144,7 +180,7 @@ mod tests {
         let Plan::Validate {
             schema_path,
             schema_key,
-        } = plan("POST", "/schemas/ids/9/validate")
+        } = plan("POST", "/schemas/ids/9/validate", None)
         else {
             panic!("validate")
         };
@@ -153,7 +189,7 @@ mod tests {
         let Plan::Validate {
             schema_path,
             schema_key,
-        } = plan("POST", "/subjects/s%2Fx/versions/latest/validate")
+        } = plan("POST", "/subjects/s%2Fx/versions/latest/validate", None)
         else {
             panic!("validate")
         };

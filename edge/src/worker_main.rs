@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 
-use registry_core::api::{ValidateResponse, ValidateResult, codes, validate_payloads};
+use registry_core::api::{ValidateResponse, codes};
 use registry_core::invalidation::{self, InvalidationBatch};
 use registry_core::{
     ParseOptions, ResolvedReference, Schema, SchemaReference, SchemaType, Validator,
@@ -125,8 +125,7 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
         Err(message) => return error(400, 400, &message),
     };
     let query = query.as_deref();
-    let has_query = query.is_some_and(|q| !q.is_empty());
-    let planned = plan(&method, &path);
+    let planned = plan(&method, &path, query);
     if matches!(planned, Plan::Read(_) | Plan::Validate { .. })
         && registry_core::media::negotiate(req.headers().get("accept")?.as_deref()).is_none()
     {
@@ -135,13 +134,17 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
     match planned {
         Plan::Status => status(kv, config).await,
         Plan::Invalidate => invalidate(&mut req, kv, config).await,
-        Plan::Read(key) if !has_query => {
+        Plan::Read(key) => {
             if config.reads_need_key
                 && let Some(refused) = check_key(&req, config, kv).await?
             {
                 return Ok(refused);
             }
-            read(&req, kv, config, &key, &path).await
+            let target = match query.filter(|q| !q.is_empty()) {
+                Some(q) => format!("{path}?{q}"),
+                None => path.clone(),
+            };
+            read(&req, kv, config, &key, &target).await
         }
         Plan::Validate {
             schema_path,
@@ -160,7 +163,7 @@ async fn handle(mut req: Request, config: &EdgeConfig, kv: &KvStore) -> Result<R
             }
             Ok(response)
         }
-        Plan::Read(_) | Plan::Forward => {
+        Plan::Forward => {
             let r = forward(&mut req, config, &path, query).await?;
             relay(r, "BYPASS").await
         }
@@ -652,18 +655,9 @@ async fn validate(
         worker::console_error!("schema at {schema_path} does not compile here");
         return error(500, codes::INTERNAL, "Internal error at the edge");
     };
-    let results = validate_payloads(payload)
-        .iter()
-        .map(|p| {
-            let errors = validator.validate(p);
-            ValidateResult {
-                valid: errors.is_empty(),
-                errors,
-            }
-        })
-        .collect();
+    let answer = ValidateResponse::answer(&validator, payload);
     let headers = Headers::new();
     headers.set("content-type", CONTENT_TYPE)?;
     headers.set(CACHE_HEADER, "LOCAL")?;
-    Ok(Response::from_json(&ValidateResponse { results })?.with_headers(headers))
+    Ok(Response::from_json(&answer)?.with_headers(headers))
 }

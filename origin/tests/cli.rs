@@ -318,3 +318,91 @@ fn keys_create_list_revoke() {
         "bad usage"
     );
 }
+
+#[test]
+fn llm_lint_and_export_for_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let loose = write(
+        &dir,
+        "weather.json",
+        r#"{"type":"object","properties":{"city":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}}}}"#,
+    );
+    let out = run(&[
+        "llm",
+        "lint",
+        "--provider",
+        "openai",
+        loose.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["fits"], false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("openai-strict: /properties/tags: an object with arbitrary keys"),
+        "{stderr}"
+    );
+    // It cannot be exported for OpenAI (a map), but it can for Gemini.
+    let out = run(&[
+        "llm",
+        "export",
+        "--provider",
+        "openai",
+        loose.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let out = run(&[
+        "llm",
+        "export",
+        "--provider",
+        "gemini",
+        "--as",
+        "tool",
+        loose.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fragment: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        fragment["functionDeclarations"][0]["name"], "weather",
+        "named after the file"
+    );
+    let fits = write(
+        &dir,
+        "q.json",
+        r#"{"type":"object","properties":{"q":{"type":"string","minLength":1}}}"#,
+    );
+    let out = run(&[
+        "llm",
+        "export",
+        "--provider",
+        "openai",
+        "--as",
+        "tool",
+        "--name",
+        "search",
+        fits.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let fragment: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(fragment["function"]["name"], "search");
+    assert_eq!(
+        fragment["function"]["parameters"]["additionalProperties"],
+        false
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("warning: /properties/q: minLength moved into the description")
+    );
+    let out = run(&["llm", "lint", "--provider", "gpt-9", fits.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap refuses an unknown provider"
+    );
+}

@@ -10,7 +10,7 @@ use super::profile::{Profile, Wire};
 use super::transform::{Change, transform};
 
 /// What the schema is used as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Usage {
     /// The shape of the model's answer (OpenAI `response_format`, Anthropic

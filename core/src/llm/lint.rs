@@ -1,7 +1,7 @@
 //! Lint: a JSON Schema against a profile, giving every violation with where it is in the
 //! schema, the rule it breaks (as the profile's table names it), and how to fix it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -368,7 +368,7 @@ impl Lint<'_> {
             }
         }
         if let Some(max) = limits.depth {
-            let depth = depth(schema, self.root, &mut Vec::new());
+            let depth = depth(schema, self.root, &mut Vec::new(), &mut HashMap::new());
             if depth > max {
                 found.push((
                     "depth",
@@ -382,14 +382,22 @@ impl Lint<'_> {
     }
 }
 
-/// Levels of object nesting under `node`, following references (not around cycles).
-fn depth(node: &Value, root: &Value, stack: &mut Vec<String>) -> usize {
+/// Levels of object nesting under `node`, following references (not around cycles); each
+/// reference's depth is counted once (`memo`), so shared definitions cost nothing more.
+fn depth(
+    node: &Value,
+    root: &Value,
+    stack: &mut Vec<String>,
+    memo: &mut HashMap<String, usize>,
+) -> usize {
     let own = usize::from(walk::is_object(node));
     let via_ref = match node.get("$ref").and_then(Value::as_str) {
+        Some(r) if memo.contains_key(r) => memo[r],
         Some(r) if !stack.iter().any(|s| s == r) => {
             stack.push(r.to_owned());
-            let d = walk::resolve(root, r).map_or(0, |t| depth(t, root, stack));
+            let d = walk::resolve(root, r).map_or(0, |t| depth(t, root, stack, memo));
             stack.pop();
+            memo.insert(r.to_owned(), d);
             d
         }
         _ => 0,
@@ -397,7 +405,7 @@ fn depth(node: &Value, root: &Value, stack: &mut Vec<String>) -> usize {
     let below = walk::children(node)
         .into_iter()
         .filter(|(_, _, edge)| *edge != Edge::Definition)
-        .map(|(_, child, _)| depth(child, root, stack))
+        .map(|(_, child, _)| depth(child, root, stack, memo))
         .max()
         .unwrap_or(0);
     own + below.max(via_ref)

@@ -25,7 +25,6 @@ pub const STRICT: Profile = Profile {
         "anyOf",
         "$ref",
         "$defs",
-        "definitions",
         "description",
         "title",
         "pattern",

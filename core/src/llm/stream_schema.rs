@@ -87,7 +87,7 @@ pub(super) fn kinds(root: &Value, schema: &Value, depth: usize) -> Option<u8> {
         Value::Object(map) => map,
         _ => return None,
     };
-    if depth > 8 {
+    if depth > 4 {
         return None;
     }
     let mut bits = ALL;

@@ -11,6 +11,8 @@
 //! nullable.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Value, json};
 
 use super::lint::{Diagnostic, lint};
@@ -65,9 +67,14 @@ pub fn transform(schema: &Value, profile: &Profile) -> Result<Transformed, Vec<D
     let mut t = Transform {
         profile,
         root: schema.clone(),
+        recursive: BTreeSet::new(),
         changes: Vec::new(),
     };
-    let mut out = t.prepare(schema.clone());
+    let mut out = match t.prepare(schema.clone()) {
+        Ok(out) => out,
+        Err(d) => return Err(vec![d]),
+    };
+    t.recursive = walk::recursive_refs(&out);
     t.root = out.clone();
     t.node(&mut out, &mut Vec::new());
     if profile.upper_case_types {
@@ -88,6 +95,8 @@ struct Transform<'a> {
     profile: &'a Profile,
     /// The document references resolve in.
     root: Value,
+    /// Its recursive references.
+    recursive: BTreeSet<String>,
     changes: Vec<Change>,
 }
 
@@ -101,8 +110,9 @@ impl Transform<'_> {
     }
 
     /// Whole-document steps: `definitions` renamed, references inlined where needed.
-    fn prepare(&mut self, mut schema: Value) -> Value {
+    fn prepare(&mut self, mut schema: Value) -> Result<Value, Diagnostic> {
         if self.profile.allows("$defs")
+            && !self.profile.allows("definitions")
             && let Some(defs) = schema.as_object_mut().and_then(|m| m.remove("definitions"))
         {
             let merged = schema.as_object_mut().expect("an object").entry("$defs");
@@ -115,7 +125,17 @@ impl Transform<'_> {
         }
         let root = schema.clone();
         if self.profile.refs == Refs::None {
-            inline_refs(&mut schema, &root, &mut Vec::new());
+            let mut budget = INLINE_BUDGET;
+            inline_refs(&mut schema, &root, &mut Vec::new(), &mut budget);
+            if budget == 0 {
+                return Err(Diagnostic {
+                    path: String::new(),
+                    rule: "ref".into(),
+                    message: "the schema is too large once its references are inlined".into(),
+                    fix: "share fewer definitions, or use a profile with $ref".into(),
+                    fixable: false,
+                });
+            }
             if let Some(map) = schema.as_object_mut()
                 && (map.remove("$defs").is_some() | map.remove("definitions").is_some())
             {
@@ -135,7 +155,7 @@ impl Transform<'_> {
             }
             self.change(&[], "the root $ref inlined".into(), false);
         }
-        schema
+        Ok(schema)
     }
 
     fn node(&mut self, node: &mut Value, path: &mut Vec<String>) {
@@ -159,7 +179,7 @@ impl Transform<'_> {
                 .as_object()
                 .is_some_and(|m| m.keys().any(|k| !k.starts_with('$')));
             if let Some(r) = reference.filter(|_| siblings && !self.profile.ref_siblings) {
-                let recursive = walk::recursive_refs(&self.root).contains(&r);
+                let recursive = self.recursive.contains(&r);
                 match walk::resolve(&self.root, &r).cloned() {
                     Some(target) if !recursive => {
                         *node = merge_ref(node, target);
@@ -449,15 +469,23 @@ fn rewrite_refs(node: &mut Value, from: &str, to: &str) {
     }
 }
 
-/// Every (acyclic, as the lint checked) reference replaced by its target.
-fn inline_refs(node: &mut Value, root: &Value, stack: &mut Vec<String>) {
+/// How many references inlining may expand: shared definitions grow a tree exponentially.
+const INLINE_BUDGET: usize = 10_000;
+
+/// Every (acyclic, as the lint checked) reference replaced by its target, until `budget`
+/// references have been expanded (then it is 0 and the result is not to be used).
+fn inline_refs(node: &mut Value, root: &Value, stack: &mut Vec<String>, budget: &mut usize) {
+    if *budget == 0 {
+        return;
+    }
     if let Some(r) = node.get("$ref").and_then(Value::as_str).map(str::to_owned)
         && !stack.contains(&r)
         && let Some(target) = walk::resolve(root, &r).cloned()
     {
+        *budget -= 1;
         *node = merge_ref(node, target);
         stack.push(r);
-        inline_refs(node, root, stack);
+        inline_refs(node, root, stack, budget);
         stack.pop();
         return;
     }
@@ -465,11 +493,13 @@ fn inline_refs(node: &mut Value, root: &Value, stack: &mut Vec<String>) {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
                 if k != "$defs" && k != "definitions" {
-                    inline_refs(v, root, stack);
+                    inline_refs(v, root, stack, budget);
                 }
             }
         }
-        Value::Array(list) => list.iter_mut().for_each(|v| inline_refs(v, root, stack)),
+        Value::Array(list) => list
+            .iter_mut()
+            .for_each(|v| inline_refs(v, root, stack, budget)),
         _ => {}
     }
 }

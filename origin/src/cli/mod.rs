@@ -6,6 +6,7 @@
 //! the input itself (unreadable file, invalid schema, bad usage).
 
 mod keys;
+mod llm;
 mod offline;
 mod transfer;
 
@@ -42,6 +43,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Import an export into a registry, keeping ids and versions (IMPORT mode); resumable.
     Import(ImportArgs),
+    /// Lint or export a JSON Schema for an LLM provider (OpenAI, Anthropic, Gemini, MCP).
+    Llm(llm::LlmArgs),
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +151,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Keys(args) => keys::run(&args),
         Command::Export(args) => transfer::export(&args),
         Command::Import(args) => transfer::import(&args),
+        Command::Llm(args) => llm::run(&args),
     };
     ExitCode::from(code)
 }

@@ -202,6 +202,20 @@ fn service_parts(e: &ServiceError) -> Parts {
             unprocessable(codes::NESTING_TOO_DEEP, limit.to_string())
         }
         E::Invalid(m) => unprocessable(codes::UNPROCESSABLE, m.clone()),
+        E::DoesNotFit {
+            profile,
+            diagnostics,
+        } => unprocessable(
+            codes::DOES_NOT_FIT,
+            format!(
+                "The schema does not fit the LLM profile {profile}: {}",
+                diagnostics
+                    .iter()
+                    .map(|d| format!("{} at '{}' ({})", d.message, d.path, d.rule))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        ),
         E::Unavailable { timeout: true } => (
             StatusCode::SERVICE_UNAVAILABLE,
             codes::TIMEOUT,
@@ -302,11 +316,15 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error_code, message) = self.parts();
-        let body = serde_json::to_vec(&ErrorBody {
+        let mut body = serde_json::to_value(ErrorBody {
             error_code,
             message,
         })
         .expect("error body serialises");
+        if let Self::Service(ServiceError::DoesNotFit { diagnostics, .. }) = &self {
+            body["diagnostics"] = serde_json::to_value(diagnostics).expect("diagnostics serialise");
+        }
+        let body = serde_json::to_vec(&body).expect("error body serialises");
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(

@@ -155,6 +155,32 @@ fn doc(operation: Op) -> OpDoc {
         ReferencedBy => {
             op("Ids of schemas referencing a version", ok(&c::ints())).params([subject, version])
         }
+        LlmExport => op(
+            "A version as an LLM provider's request fragment (extension; 422 with diagnostics when it cannot fit)",
+            ok(&json!({"type": "object"})),
+        )
+        .tag("llm")
+        .params([
+            subject,
+            version,
+            p("provider"),
+            q("as", &json!({"type": "string", "enum": ["response_format", "tool"]})),
+            q("name", &c::s()),
+            q("description", &c::s()),
+            verbose,
+        ]),
+        LlmLint => op(
+            "Lint a draft JSON Schema against an LLM profile (extension)",
+            ok(&reference("LintResponse")),
+        )
+        .tag("llm")
+        .params([q("provider", &c::s())])
+        .body(&json!({"type": "object"})),
+        LlmProfiles => op(
+            "The LLM profiles and their rules, with sources (extension)",
+            ok(&json!({"type": "array", "items": {"type": "object"}})),
+        )
+        .tag("llm"),
         ValidateVersion => op(
             "Validate payloads against a version (extension)",
             ok(&reference("ValidateResponse")),

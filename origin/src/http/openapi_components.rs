@@ -164,6 +164,10 @@ fn schemas() -> Value {
         "ValidateRequest": {"type": "object", "description": "one payload as `data`, or several as `payloads`",
                             "properties": {"data": {}, "payloads": {"type": "array", "items": {}}}},
         "ValidateResponse": {"type": "object"},
+        "LintResponse": {"type": "object", "required": ["results"], "properties": {"results": {"type": "array", "items": {"type": "object", "required": ["profile", "fits", "diagnostics"], "properties": {
+            "profile": {"type": "string"}, "fits": {"type": "boolean"},
+            "diagnostics": {"type": "array", "items": {"type": "object", "required": ["path", "rule", "message", "fix", "fixable"], "properties": {
+                "path": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}, "fix": {"type": "string"}, "fixable": {"type": "boolean"}}}}}}}}},
         "Edge": {"type": "object", "required": ["url"], "properties": {"url": s}},
         "NewEdge": {"type": "object", "required": ["url"], "properties": {
             "url": s,

@@ -10,7 +10,7 @@ use registry_core::routes::{Method, Op, ROUTES, Route};
 use super::{
     AppState, admin, associations, compatibility, console, contexts, events, misc, schemas,
 };
-use super::{search, settings};
+use super::{llm, search, settings};
 use super::{subjects, validate};
 
 /// The handler of `op`, on its method.
@@ -56,6 +56,9 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
         SubjectsOfSchema => on(route, schemas::subjects_of),
         VersionsOfSchema => on(route, schemas::versions_of),
         ValidateById => on(route, validate::by_id),
+        LlmExport => on(route, llm::export),
+        LlmLint => on(route, llm::lint),
+        LlmProfiles => on(route, llm::profiles),
         CheckCompatibility => on(route, compatibility::against_all),
         CheckCompatibilityWithVersion => on(route, compatibility::against_version),
         GetConfig => on(route, settings::get_global_config),

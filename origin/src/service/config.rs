@@ -163,6 +163,14 @@ fn check_fields(fields: &ConfigFields) -> Result<(), ServiceError> {
     if let Some(alias) = &fields.alias {
         check_subject(alias)?;
     }
+    for name in fields.llm_profiles.iter().flatten() {
+        if registry_core::llm::profile::find(name).is_none() {
+            return Err(ServiceError::Invalid(format!(
+                "llmProfiles: unknown profile '{name}'; known: {}",
+                registry_core::llm::profile::names()
+            )));
+        }
+    }
     let objects = [
         ("defaultMetadata", &fields.default_metadata),
         ("overrideMetadata", &fields.override_metadata),

@@ -88,6 +88,13 @@ pub enum ServiceError {
     /// A schema text over the size or nesting limits.
     #[error("{0}")]
     Limit(LimitError),
+    /// A schema that does not fit an LLM profile: a registration under `llmProfiles`, or an
+    /// export.
+    #[error("does not fit {profile}")]
+    DoesNotFit {
+        profile: String,
+        diagnostics: Vec<registry_core::llm::Diagnostic>,
+    },
     /// Any other request that is understood but cannot be done.
     #[error("{0}")]
     Invalid(String),

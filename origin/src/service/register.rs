@@ -124,8 +124,9 @@ impl Registry {
     ) -> Result<Written<Registered>, ServiceError> {
         check_subject(&input.subject)?;
         check_import_numbers(input)?;
-        let input = &self.configured(input).await?;
+        let (input, config) = &self.configured(input).await?;
         let schema = self.parse_new(&input.schema, input.normalize).await?;
+        self.check_llm_profiles(config, &schema).await?;
         let (subject, ty, text) = (
             input.subject.clone(),
             schema.schema_type,
@@ -151,12 +152,15 @@ impl Registry {
     /// says so, with the configured default and override metadata and rule sets merged in (a
     /// version that gives none carries the previous version's), as Confluent does. IMPORT
     /// registers exactly what it is given.
-    async fn configured(&self, input: &RegisterInput) -> Result<RegisterInput, ServiceError> {
+    async fn configured(
+        &self,
+        input: &RegisterInput,
+    ) -> Result<(RegisterInput, ConfigFields), ServiceError> {
         let config = self.config_in_force(&input.subject).await?;
         let mut out = input.clone();
         out.normalize = input.normalize || config.normalize == Some(true);
         if input.import_id.is_some() {
-            return Ok(out);
+            return Ok((out, config));
         }
         let previous = if input.metadata.is_none() || input.rule_set.is_none() {
             self.db
@@ -182,7 +186,7 @@ impl Registry {
                 previous_rules.as_ref(),
             )
             .map(|v| v.to_string());
-        Ok(out)
+        Ok((out, config))
     }
 
     async fn register_parsed(

@@ -1,8 +1,9 @@
 //! Validation of payloads against a registered schema (an extension of the Confluent API):
-//! one payload or a batch, each with its errors. Large bodies are validated on the CPU pool.
+//! one payload or a batch, each with its errors, or a model's raw output (`{"output": "..."}`).
+//! Large bodies are validated on the CPU pool.
 
 use registry_core::Validator;
-use registry_core::api::{ValidateResponse, ValidateResult, validate_payloads};
+use registry_core::api::ValidateResponse;
 use serde_json::Value;
 
 use super::{Registry, ServiceError};
@@ -51,15 +52,5 @@ impl Registry {
 }
 
 fn run(validator: &Validator, body: Value) -> ValidateResponse {
-    let results = validate_payloads(body)
-        .iter()
-        .map(|payload| {
-            let errors = validator.validate(payload);
-            ValidateResult {
-                valid: errors.is_empty(),
-                errors,
-            }
-        })
-        .collect();
-    ValidateResponse { results }
+    ValidateResponse::answer(validator, body)
 }
