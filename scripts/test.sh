@@ -15,6 +15,7 @@ ensure_postgres
 ensure_pg_binaries
 ensure_python_clients
 ensure_node_clients
+ensure_llm_sdks
 ensure_schemathesis
 ensure_chromium
 
@@ -51,6 +52,8 @@ for backend in sqlite postgres; do
   fi
   echo "-- clients against the $backend origin${user_info:+ (API keys on)}"
   REGISTRY_USER_INFO=$user_info run_client_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
+  echo "-- LLM exports against the providers' SDKs (OpenAI, Anthropic, Gemini, MCP; offline)"
+  REGISTRY_USER_INFO=$user_info run_llm_sdk_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
   if [ "$backend" = sqlite ]; then
     echo "-- the npm package (Node, and the browser build in headless Chromium)"
     run_package_tests http://127.0.0.1:18181 || { stop_origin "$pid"; exit 1; }

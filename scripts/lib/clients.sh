@@ -58,6 +58,32 @@ ensure_node_clients() {
   (cd tests/clients/node && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# The LLM providers' SDKs (offline: their types and conversion helpers), pinned: a Python venv
+# (openai, anthropic, pydantic) and tests/llm/node (openai, @anthropic-ai/sdk, @google/genai,
+# @modelcontextprotocol/sdk, typescript).
+LLM_SDK_VENV=${LLM_SDK_VENV:-$HOME/.cache/llm-schema-registry/llm-sdk-venv}
+
+ensure_llm_sdks() {
+  local req=tests/llm/python/requirements.txt stamp
+  stamp="$LLM_SDK_VENV/.requirements.sha256"
+  if ! [ -x "$LLM_SDK_VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum "$req" | cut -d' ' -f1)" ]; then
+    step "installing the LLM providers' Python SDKs into $LLM_SDK_VENV"
+    python3 -m venv "$LLM_SDK_VENV"
+    "$LLM_SDK_VENV/bin/pip" install -q --disable-pip-version-check -r "$req"
+    sha256sum "$req" | cut -d' ' -f1 >"$stamp"
+  fi
+  if ! [ -d tests/llm/node/node_modules/@modelcontextprotocol/sdk ]; then
+    step "installing the LLM providers' npm SDKs"
+    (cd tests/llm/node && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# run_llm_sdk_tests URL: the registry's exports against the providers' SDKs.
+run_llm_sdk_tests() {
+  REGISTRY_URL=$1 "$LLM_SDK_VENV/bin/python" -m pytest -q -p no:warnings -p no:cacheprovider tests/llm/python
+  (cd tests/llm/node && REGISTRY_URL=$1 node --test)
+}
+
 # run_client_tests URL: both clients against the registry at URL.
 run_client_tests() {
   REGISTRY_URL=$1 "$CLIENT_VENV/bin/python" -m pytest -q -p no:warnings -p no:cacheprovider tests/clients/python

@@ -15,7 +15,8 @@ use crate::pointer::escape;
 use crate::validate::Validator;
 
 use super::stream_schema::{
-    Kind, Node, describe, item_node, kinds, property_node, resolve, scalar, string_prefix,
+    Kind, Node, StringCheck, describe, item_node, kinds, property_node, resolve, scalar,
+    string_check,
 };
 
 /// The first point where the stream could no longer become valid.
@@ -76,15 +77,7 @@ enum Arr {
 #[derive(Debug)]
 enum Token {
     None,
-    /// A string: its raw text (quotes included), its decoded text while no `\u` escape was
-    /// seen, and whether it is an object key.
-    Str {
-        raw: String,
-        decoded: Option<String>,
-        escape: bool,
-        key: bool,
-        node: Node,
-    },
+    Str(Box<StrToken>),
     Num {
         text: String,
         node: Node,
@@ -94,6 +87,65 @@ enum Token {
         read: usize,
         node: Node,
     },
+}
+
+/// A string being read: its raw text (quotes included), its decoded text while no `\u` escape
+/// was seen, whether it is an object key, and the checks on its prefix (read once).
+#[derive(Debug)]
+struct StrToken {
+    raw: String,
+    decoded: Option<String>,
+    chars: u64,
+    escape: bool,
+    key: bool,
+    node: Node,
+    check: Option<StringCheck>,
+}
+
+impl StrToken {
+    fn new(key: bool, node: Node, check: Option<StringCheck>) -> Self {
+        Self {
+            raw: "\"".into(),
+            decoded: Some(String::new()),
+            chars: 0,
+            escape: false,
+            key,
+            node,
+            check,
+        }
+    }
+
+    /// Reads `c`: the decoded text once the closing quote is read.
+    fn feed(&mut self, c: char) -> Result<Option<String>, String> {
+        self.raw.push(c);
+        let mut pushed = None;
+        if self.escape {
+            self.escape = false;
+            match c {
+                'u' => self.decoded = None,
+                '"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' => pushed = Some(unescape(c)),
+                _ => return Err(format!("\\{c} is not a JSON escape")),
+            }
+        } else if c == '"' {
+            let text =
+                serde_json::from_str(&self.raw).map_err(|e| format!("invalid string: {e}"))?;
+            return Ok(Some(text));
+        } else if c == '\\' {
+            self.escape = true;
+        } else if c < ' ' {
+            return Err("a control character inside a string".into());
+        } else {
+            pushed = Some(c);
+        }
+        if let (Some(ch), Some(d)) = (pushed, self.decoded.as_mut()) {
+            d.push(ch);
+            self.chars += 1;
+            if let Some(check) = &self.check {
+                check.prefix(d, self.chars)?;
+            }
+        }
+        Ok(None)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,9 +172,9 @@ pub struct StreamValidator {
 impl StreamValidator {
     /// A stream validator for the JSON Schema `schema`, with `validator` (compiled from the same
     /// schema) for the final verdict.
-    pub fn new(schema: Value, validator: Validator) -> Self {
+    pub fn new(schema: impl Into<Arc<Value>>, validator: Validator) -> Self {
         Self {
-            root: Arc::new(schema),
+            root: schema.into(),
             validator,
             text: String::new(),
             read: 0,
@@ -210,15 +262,21 @@ impl StreamValidator {
     }
 
     fn char(&mut self, c: char) -> Result<(), String> {
+        if let Token::Str(token) = &mut self.token {
+            let Some(text) = token.feed(c)? else {
+                return Ok(());
+            };
+            let Token::Str(token) = std::mem::replace(&mut self.token, Token::None) else {
+                unreachable!("a string")
+            };
+            return if token.key {
+                self.key(text)
+            } else {
+                scalar(&self.root, &Value::String(text), &token.node).map(|()| self.completed())
+            };
+        }
         match std::mem::replace(&mut self.token, Token::None) {
-            Token::None => self.structural(c),
-            Token::Str {
-                raw,
-                decoded,
-                escape,
-                key,
-                node,
-            } => self.string(c, raw, decoded, escape, key, node),
+            Token::None | Token::Str(_) => self.structural(c),
             Token::Num { mut text, node } => {
                 if c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E') {
                     text.push(c);
@@ -251,56 +309,6 @@ impl StreamValidator {
         }
     }
 
-    fn string(
-        &mut self,
-        c: char,
-        mut raw: String,
-        mut decoded: Option<String>,
-        escape: bool,
-        key: bool,
-        node: Node,
-    ) -> Result<(), String> {
-        raw.push(c);
-        if escape {
-            match c {
-                'u' => decoded = None,
-                '"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' => {
-                    if let Some(d) = decoded.as_mut() {
-                        d.push(unescape(c));
-                    }
-                }
-                _ => return Err(format!("\\{c} is not a JSON escape")),
-            }
-        } else if c == '"' {
-            let text: String =
-                serde_json::from_str(&raw).map_err(|e| format!("invalid string: {e}"))?;
-            return if key {
-                self.key(text)
-            } else {
-                scalar(&self.root, &Value::String(text), &node).map(|()| self.completed())
-            };
-        } else if c != '\\' {
-            if c < ' ' {
-                return Err("a control character inside a string".into());
-            }
-            if let Some(d) = decoded.as_mut() {
-                d.push(c);
-            }
-        }
-        if !key && let Some(d) = &decoded {
-            string_prefix(&self.root, d, &node)?;
-        }
-        let escape = !escape && c == '\\';
-        self.token = Token::Str {
-            raw,
-            decoded,
-            escape,
-            key,
-            node,
-        };
-        Ok(())
-    }
-
     fn structural(&mut self, c: char) -> Result<(), String> {
         if self.top == Top::Fence {
             if c == '\n' {
@@ -327,13 +335,7 @@ impl StreamValidator {
         match self.stack.last_mut() {
             Some(Frame::Object { state, child, .. }) => match (*state, c) {
                 (Obj::KeyOrEnd | Obj::Key, '"') => {
-                    self.token = Token::Str {
-                        raw: "\"".into(),
-                        decoded: Some(String::new()),
-                        escape: false,
-                        key: true,
-                        node: None,
-                    };
+                    self.token = Token::Str(Box::new(StrToken::new(true, None, None)));
                     Ok(())
                 }
                 (Obj::KeyOrEnd | Obj::CommaOrEnd, '}') => self.close_object(),
@@ -413,13 +415,8 @@ impl StreamValidator {
                 index: 0,
             }),
             '"' => {
-                self.token = Token::Str {
-                    raw: "\"".into(),
-                    decoded: Some(String::new()),
-                    escape: false,
-                    key: false,
-                    node,
-                }
+                let check = string_check(&self.root, &node);
+                self.token = Token::Str(Box::new(StrToken::new(false, node, check)));
             }
             't' => {
                 self.token = Token::Lit {

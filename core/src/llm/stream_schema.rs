@@ -149,7 +149,7 @@ fn follow<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a Value> {
 /// The schema at `node`, references followed.
 pub(super) fn resolve<'a>(root: &'a Value, node: &Node) -> Option<&'a Value> {
     let pointer = node.as_ref()?;
-    let s = root.pointer(pointer)?;
+    let s = crate::llm::walk::get(root, pointer)?;
     follow(root, s)
 }
 
@@ -157,7 +157,7 @@ pub(super) fn resolve<'a>(root: &'a Value, node: &Node) -> Option<&'a Value> {
 pub(super) fn resolved_pointer(root: &Value, node: &Node) -> Option<String> {
     let mut pointer = node.clone()?;
     for _ in 0..16 {
-        let s = root.pointer(&pointer)?;
+        let s = crate::llm::walk::get(root, &pointer)?;
         match s.get("$ref").and_then(Value::as_str) {
             Some(r) if s.as_object().is_some_and(|m| m.len() == 1) => {
                 pointer = crate::routes::decode(r.strip_prefix('#')?);
@@ -238,27 +238,46 @@ pub(super) fn scalar(root: &Value, value: &Value, node: &Node) -> Result<(), Str
 }
 
 /// The checks on a string still being read.
-pub(super) fn string_prefix(root: &Value, prefix: &str, node: &Node) -> Result<(), String> {
-    let Some(schema) = resolve(root, node) else {
-        return Ok(());
-    };
-    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
-        && prefix.chars().count() as u64 > max
-    {
-        return Err(format!("longer than {max} characters"));
+/// What a string's prefix must satisfy: at most `max` characters, and the start of one of
+/// `allowed` (when the node lists its values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct StringCheck {
+    max: Option<u64>,
+    allowed: Option<Vec<String>>,
+}
+
+/// The prefix checks of a string at `node` (`None`: nothing to check).
+pub(super) fn string_check(root: &Value, node: &Node) -> Option<StringCheck> {
+    let schema = resolve(root, node)?;
+    let max = schema.get("maxLength").and_then(Value::as_u64);
+    let strings = |v: &Value| v.as_str().map(str::to_owned);
+    let mut allowed: Option<Vec<String>> = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|values| values.iter().filter_map(strings).collect());
+    if let Some(c) = schema.get("const") {
+        let only: Vec<String> = strings(c).into_iter().collect();
+        allowed = Some(match allowed {
+            Some(list) => list.into_iter().filter(|v| only.contains(v)).collect(),
+            None => only,
+        });
     }
-    let fits = |v: &Value| v.as_str().is_some_and(|s| s.starts_with(prefix));
-    if let Some(Value::Array(values)) = schema.get("enum")
-        && !values.iter().any(fits)
-    {
-        return Err(format!("no allowed value starts with {prefix:?}"));
+    (max.is_some() || allowed.is_some()).then_some(StringCheck { max, allowed })
+}
+
+impl StringCheck {
+    /// Whether `prefix` (of `chars` characters) can still become an allowed string.
+    pub(super) fn prefix(&self, prefix: &str, chars: u64) -> Result<(), String> {
+        if let Some(max) = self.max.filter(|max| chars > *max) {
+            return Err(format!("longer than {max} characters"));
+        }
+        if let Some(allowed) = &self.allowed
+            && !allowed.iter().any(|v| v.starts_with(prefix))
+        {
+            return Err(format!("no allowed value starts with {prefix:?}"));
+        }
+        Ok(())
     }
-    if let Some(c) = schema.get("const")
-        && !fits(c)
-    {
-        return Err(format!("the constant {c} does not start with {prefix:?}"));
-    }
-    Ok(())
 }
 
 /// JSON equality, numbers by value (`1` equals `1.0`).

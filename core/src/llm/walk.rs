@@ -140,7 +140,35 @@ pub fn pointer(segments: &[String]) -> String {
 /// The target of a local reference (`#`, `#/$defs/x`), `None` when it is not local or not there.
 pub fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
     let fragment = reference.strip_prefix('#')?;
-    root.pointer(&percent_decode(fragment))
+    if fragment.contains('%') {
+        get(root, &percent_decode(fragment))
+    } else {
+        get(root, fragment)
+    }
+}
+
+/// The value at JSON pointer `pointer` in `root`, as `Value::pointer`, without allocating for
+/// segments that need no unescaping (this runs for every token a stream reads).
+pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut at = root;
+    for segment in pointer.strip_prefix('/')?.split('/') {
+        let owned;
+        let key = if segment.contains('~') {
+            owned = segment.replace("~1", "/").replace("~0", "~");
+            owned.as_str()
+        } else {
+            segment
+        };
+        at = match at {
+            Value::Object(map) => map.get(key)?,
+            Value::Array(list) => list.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(at)
 }
 
 fn percent_decode(s: &str) -> String {

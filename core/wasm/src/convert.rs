@@ -18,7 +18,7 @@ pub struct BindingError {
 }
 
 impl BindingError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),

@@ -6,6 +6,7 @@
 //! client.
 
 pub mod convert;
+pub mod llm;
 
 use convert::BindingError;
 use wasm_bindgen::prelude::*;
@@ -28,6 +29,8 @@ impl From<BindingError> for JsValue {
 #[wasm_bindgen]
 pub struct CompiledValidator {
     inner: registry_core::Validator,
+    /// The JSON Schema document, for streams (`None` for Avro).
+    document: Option<std::sync::Arc<serde_json::Value>>,
 }
 
 #[wasm_bindgen]
@@ -39,9 +42,13 @@ impl CompiledValidator {
         schema_type: &str,
         references_json: &str,
     ) -> Result<CompiledValidator, JsValue> {
-        convert::compile(schema, schema_type, references_json)
-            .map(|inner| Self { inner })
-            .map_err(JsValue::from)
+        let inner = convert::compile(schema, schema_type, references_json)?;
+        let document = convert::schema_type(schema_type)
+            .ok()
+            .filter(|t| *t == registry_core::SchemaType::Json)
+            .and_then(|_| serde_json::from_str(schema).ok())
+            .map(std::sync::Arc::new);
+        Ok(Self { inner, document })
     }
 
     /// The result as JSON text: `{"valid": bool, "errors": [...]}`.
@@ -71,4 +78,83 @@ pub fn check_compatibility(
 #[wasm_bindgen]
 pub fn fingerprint(schema: &str, schema_type: &str, normalize: bool) -> Result<String, JsValue> {
     convert::fingerprint(schema, schema_type, normalize).map_err(JsValue::from)
+}
+
+#[wasm_bindgen]
+impl CompiledValidator {
+    /// A model's raw output checked against this schema, as JSON text (see
+    /// `registry_core::llm::check_output`).
+    #[wasm_bindgen(js_name = checkOutput)]
+    pub fn check_output(&self, text: &str) -> String {
+        llm::check_output(&self.inner, text)
+    }
+
+    /// A streaming validator sharing this compiled schema (JSON Schema only).
+    pub fn stream(&self) -> Result<StreamingValidator, JsValue> {
+        let document = self.document.clone().ok_or_else(|| {
+            JsValue::from(convert::BindingError::new(
+                "INVALID_ARGUMENT",
+                "streams are for JSON Schema",
+            ))
+        })?;
+        Ok(StreamingValidator {
+            inner: registry_core::llm::StreamValidator::new(document, self.inner.clone()),
+        })
+    }
+}
+
+/// The diagnostics of a JSON Schema under an LLM provider's profile, as JSON text.
+#[wasm_bindgen(js_name = llmLint)]
+pub fn llm_lint(schema: &str, provider: &str) -> Result<String, JsValue> {
+    llm::lint(schema, provider).map_err(JsValue::from)
+}
+
+/// The schema made to fit the profile, or the diagnostics, as JSON text.
+#[wasm_bindgen(js_name = llmTransform)]
+pub fn llm_transform(schema: &str, provider: &str) -> Result<String, JsValue> {
+    llm::transform(schema, provider).map_err(JsValue::from)
+}
+
+/// The provider's request fragment, or the diagnostics, as JSON text.
+#[wasm_bindgen(js_name = llmExport)]
+pub fn llm_export(
+    schema: &str,
+    provider: &str,
+    usage: &str,
+    name: &str,
+    description: &str,
+) -> Result<String, JsValue> {
+    llm::export(schema, provider, usage, name, description).map_err(JsValue::from)
+}
+
+/// The profiles and their rules, as JSON text.
+#[wasm_bindgen(js_name = llmProfiles)]
+pub fn llm_profiles() -> String {
+    llm::profiles()
+}
+
+/// A validator fed a model's output as it streams.
+#[wasm_bindgen]
+pub struct StreamingValidator {
+    inner: registry_core::llm::StreamValidator,
+}
+
+#[wasm_bindgen]
+impl StreamingValidator {
+    #[wasm_bindgen(constructor)]
+    pub fn new(schema: &str) -> Result<StreamingValidator, JsValue> {
+        llm::stream(schema)
+            .map(|inner| Self { inner })
+            .map_err(JsValue::from)
+    }
+
+    /// The first error so far as JSON text (`null`: none yet).
+    pub fn push(&mut self, chunk: &str) -> String {
+        llm::stream_push(&mut self.inner, chunk)
+    }
+
+    /// The verdict as JSON text.
+    pub fn finish(&mut self) -> String {
+        llm::stream_finish(&mut self.inner)
+    }
 }

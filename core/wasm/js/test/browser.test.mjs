@@ -1,5 +1,6 @@
 // The browser build loaded in a real headless Chromium (Debian's, driven by playwright-core):
-// a page imports the package's ES module entry, validates, checks compatibility, fingerprints.
+// a page imports the package's ES module entry, validates, checks compatibility, fingerprints,
+// exports for an LLM provider, checks a model's output and streams one.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
@@ -11,7 +12,7 @@ const PKG = new URL('../../pkg/', import.meta.url).pathname
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' }
 const PAGE = `<!doctype html><meta charset="utf-8"><title>llm-schema-registry in a page</title>
 <script type="module">
-  import { Validator, checkCompatibility, fingerprint } from '/pkg/browser.js'
+  import { Validator, checkCompatibility, fingerprint, exportFor, parseModelOutput, StreamValidator } from '/pkg/browser.js'
   const v = new Validator({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] })
   const avro = new Validator({ type: 'record', name: 'R', fields: [{ name: 's', type: 'string' }] }, { type: 'avro' })
   window.results = {
@@ -21,6 +22,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>llm-schema-registry in
     avroBad: avro.validate({ s: 1 }),
     compat: checkCompatibility({ type: 'integer' }, [{ type: 'number' }], 'BACKWARD', 'json').compatible,
     fingerprint: fingerprint({ type: 'string' }),
+    tool: exportFor('openai', { type: 'object', properties: { n: { type: 'integer' } } }, { as: 'tool', name: 'count' }).fragment,
+    output: parseModelOutput('The answer: {"n": "one"}', v),
+    stream: new StreamValidator(v).push('{"n": "'),
   }
   document.body.textContent = JSON.stringify(window.results)
 </script>`
@@ -64,6 +68,11 @@ test('the browser build validates in headless Chromium', { timeout: 120_000 }, a
     assert.equal(r.avroBad.errors[0].instancePath, '/s')
     assert.equal(r.compat, false)
     assert.match(r.fingerprint, /^[0-9a-f]{64}$/)
+    assert.equal(r.tool.function.name, 'count')
+    assert.deepEqual(r.tool.function.parameters.required, ['n'])
+    assert.equal(r.output.output.found, 'embedded')
+    assert.match(r.output.repair, /at \/n/)
+    assert.equal(r.stream.instancePath, '/n')
   } finally {
     await browser.close()
     server.close()
