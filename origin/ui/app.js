@@ -49,6 +49,7 @@ async function api(method, path, body) {
     const err = new Error(data?.message || res.statusText)
     err.status = res.status
     err.code = data?.error_code
+    err.body = data
     throw err
   }
   return data
@@ -183,6 +184,10 @@ async function subjectView(subject, params) {
       <div class="bar"><button id="validate">Validate</button><span id="verdict" class="verdict"></span></div>
       <ul class="errors" id="payload-errors"></ul>
     </section>
+    <section class="card" id="llm-card" hidden>
+      <h2>Use with an LLM <span class="muted">(each provider's dialect of JSON Schema)</span></h2>
+      <div id="llm"></div>
+    </section>
     <section class="card">
       <h2>Draft a new version</h2>
       <textarea id="draft" placeholder="The schema text"></textarea>
@@ -214,6 +219,12 @@ async function subjectView(subject, params) {
     })
     view.querySelector('#draft').value = text
     view.querySelector('#draft-type').value = current.schemaType || 'AVRO'
+    const llm = view.querySelector('#llm-card')
+    llm.hidden = current.schemaType !== 'JSON'
+    if (!llm.hidden) {
+      const { llmCard } = await import('./llm.js')
+      await llmCard(view.querySelector('#llm'), { s, version: current.version, schema: current.schema, api, el, esc })
+    }
     for (const b of view.querySelectorAll('#versions button')) b.classList.toggle('selected', Number(b.dataset.v) === current.version)
   }
   view.querySelector('#versions').addEventListener('click', (e) => {

@@ -7,5 +7,16 @@ import { bind } from './core.js'
 await init({ module_or_path: new URL('./wasm/llm_schema_registry_wasm_bg.wasm', import.meta.url) })
 bind(wasm)
 
-export { Validator, checkCompatibility, fingerprint, RegistryClient } from './core.js'
+export {
+  Validator,
+  checkCompatibility,
+  fingerprint,
+  RegistryClient,
+  lint,
+  transform,
+  exportFor,
+  profiles,
+  parseModelOutput,
+  StreamValidator,
+} from './core.js'
 export { RegistryError } from './client.js'

@@ -90,4 +90,71 @@ export function fingerprint(schema, type = 'json', { normalize = false } = {}) {
   return guarded(() => wasm.fingerprint(asText(schema), typeName(type), normalize))
 }
 
+/** Whether a provider's answer came back with diagnostics: throws them as one Error. */
+function fitted(answer, provider) {
+  if (answer.ok) return answer
+  const err = new Error(`the schema does not fit ${provider}: ` + answer.diagnostics.map((d) => `${d.message} at '${d.path}'`).join('; '))
+  err.code = 'DOES_NOT_FIT'
+  err.diagnostics = answer.diagnostics
+  throw err
+}
+
+/** Every way `schema` does not fit `provider`'s profile (`[]` when it fits). */
+export function lint(schema, provider) {
+  return JSON.parse(guarded(() => wasm.llmLint(asText(schema), String(provider))))
+}
+
+/** `schema` made to fit `provider`: `{schema, changes}`; throws (code DOES_NOT_FIT, with `diagnostics`) where it cannot. */
+export function transform(schema, provider) {
+  const { schema: out, changes } = fitted(JSON.parse(guarded(() => wasm.llmTransform(asText(schema), String(provider)))), provider)
+  return { schema: out, changes }
+}
+
+/**
+ * `schema` as `provider`'s request fragment (`as`: 'response_format' or 'tool'):
+ * `{fragment, changes}`; throws (code DOES_NOT_FIT, with `diagnostics`) where it cannot fit.
+ */
+export function exportFor(provider, schema, { as = 'response_format', name = '', description = '' } = {}) {
+  const answer = guarded(() => wasm.llmExport(asText(schema), String(provider), String(as), String(name), String(description)))
+  const { fragment, changes } = fitted(JSON.parse(answer), provider)
+  return { fragment, changes }
+}
+
+/** The LLM profiles with their rules and the documentation each comes from. */
+export function profiles() {
+  return JSON.parse(guarded(() => wasm.llmProfiles()))
+}
+
+/**
+ * The JSON value in a model's raw `text` (fenced, in prose, several candidates, truncated),
+ * checked by `validator`: `{valid, value, errors, output: {found, start, end, candidates,
+ * truncated, problem}, repair}`. Nothing is repaired; `repair` is text for a retry prompt.
+ */
+export function parseModelOutput(text, validator) {
+  return JSON.parse(guarded(() => validator.inner.checkOutput(String(text))))
+}
+
+/**
+ * A validator fed a model's output as it streams: `push(chunk)` returns the first error as soon
+ * as the text can no longer become valid (`null` until then); `finish()` gives the verdict.
+ */
+export class StreamValidator {
+  /** @param {string|object|Validator} schema a JSON Schema, or a compiled Validator (no recompilation) */
+  constructor(schema) {
+    this.inner = guarded(() => (schema instanceof Validator ? schema.inner.stream() : new wasm.StreamingValidator(asText(schema))))
+  }
+
+  push(chunk) {
+    return JSON.parse(guarded(() => this.inner.push(String(chunk))))
+  }
+
+  finish() {
+    return JSON.parse(guarded(() => this.inner.finish()))
+  }
+
+  free() {
+    this.inner.free()
+  }
+}
+
 export { RegistryClient } from './client.js'

@@ -171,6 +171,18 @@ test('the console in headless Chromium', { timeout: 180_000 }, async () => {
     assert.ok(paths.includes('/'), `errors at ${paths}`)
     await page.screenshot({ path: join(SHOTS, 'validate.png'), fullPage: true })
 
+    // Use with an LLM: the verdict per provider profile and the fragment to copy.
+    await page.waitForSelector('#llm-fit tbody tr')
+    const fit = await page.$$eval('#llm-fit tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.dataset.profile, r.lastElementChild.textContent])))
+    assert.match(fit['openai-strict'], /^fits once transformed/, 'optional age, open objects: changes needed')
+    assert.equal(fit.mcp, 'fits')
+    await page.waitForFunction(() => document.querySelector('#llm-fragment')?.textContent.includes('json_schema'))
+    await page.selectOption('#llm-profile', 'gemini-schema')
+    await page.selectOption('#llm-as', 'tool')
+    await page.click('#llm-export')
+    await page.waitForFunction(() => document.querySelector('#llm-fragment')?.textContent.includes('functionDeclarations'))
+    await page.screenshot({ path: join(SHOTS, 'llm.png'), fullPage: true })
+
     // Config change.
     await page.selectOption('#new-level', 'FULL')
     await page.click('#set-level')
