@@ -250,6 +250,35 @@ test('validation runs at the edge', async () => {
   assert.equal(wrongType.status, 415, 'the same content-type rule as the origin')
 })
 
+test('LLM exports are served from KV per profile and usage, and follow a new latest', async () => {
+  const weather = { type: 'object', title: 'weather', properties: { city: { type: 'string' } } }
+  const body = (schema) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(schema) }) })
+  assert.equal((await json(`${origin.url}/subjects/llm/versions`, body(weather))).status, 200)
+  for (const path of ['/subjects/llm/versions/1/llm/openai', '/subjects/llm/versions/1/llm/openai?as=tool', '/subjects/llm/versions/latest/llm/anthropic?as=tool']) {
+    const direct = await json(`${origin.url}${path}`)
+    const miss = await json(at('A', path))
+    const hit = await json(at('A', path))
+    assert.deepEqual([miss.cache, hit.cache], ['MISS', 'HIT'], path)
+    assert.equal(hit.body, direct.body, path)
+  }
+  const tool = JSON.parse((await json(at('A', '/subjects/llm/versions/1/llm/openai?as=tool'))).body)
+  assert.equal(tool.function.name, 'weather')
+  assert.equal((await json(at('A', '/subjects/llm/versions/1/llm/openai?as=tool&name=x'))).cache, 'BYPASS', 'a name is not in the key')
+  // A map cannot fit OpenAI: the 422 and its diagnostics pass through, uncached.
+  const map = { type: 'object', properties: { m: { type: 'object', additionalProperties: { type: 'string' } } } }
+  assert.equal((await json(`${origin.url}/subjects/llm/versions`, body(map))).status, 200)
+  await until('edge A sees the new latest export', async () => {
+    const r = await json(at('A', '/subjects/llm/versions/latest/llm/anthropic?as=tool'))
+    return r.status === 422 && JSON.parse(r.body).diagnostics[0].rule === 'free-form'
+  })
+  // A model's raw output, validated at the edge.
+  const out = await json(at('B', '/subjects/llm/versions/1/validate'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ output: 'Here: ```json\n{"city": 3}\n```' }) })
+  assert.equal(out.cache, 'LOCAL')
+  const verdict = JSON.parse(out.body)
+  assert.equal(verdict.output.found, 'fenced')
+  assert.match(verdict.repair, /at \/city/)
+})
+
 test('a new version at the origin reaches both edges\' latest', async () => {
   assert.equal(await latestVersion('A', 'rt'), 1)
   assert.equal(await latestVersion('B', 'rt'), 1)

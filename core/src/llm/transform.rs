@@ -271,6 +271,38 @@ impl Transform<'_> {
         if self.profile.nullable != Nullable::Keyword {
             return;
         }
+        self.one_type_per_schema(node, path);
+        let map = node.as_object_mut().expect("an object");
+        // `anyOf: [X, {"type": "null"}]` is X, nullable (`[X, Y, null]`: `[X, Y]`, nullable).
+        if let Some(Value::Array(branches)) = map.get("anyOf") {
+            let is_null = |b: &Value| {
+                walk::types(b) == ["null"] && b.as_object().is_some_and(|m| m.len() == 1)
+            };
+            let others: Vec<Value> = branches.iter().filter(|b| !is_null(b)).cloned().collect();
+            if !others.is_empty() && others.len() < branches.len() {
+                map.insert("nullable".into(), Value::Bool(true));
+                if let [Value::Object(only)] = others.as_slice() {
+                    let only = only.clone();
+                    map.remove("anyOf");
+                    for (k, v) in only {
+                        map.entry(k).or_insert(v);
+                    }
+                } else {
+                    map.insert("anyOf".into(), Value::Array(others));
+                }
+                self.change(path, "anyOf with null written as nullable".into(), false);
+            }
+        }
+        // An enum names its type, as the Schema object needs.
+        if !map.contains_key("type")
+            && let Some(Value::Array(values)) = map.get("enum")
+            && let Some(t) = enum_type(values)
+        {
+            map.insert("type".into(), json!(t));
+        }
+    }
+
+    fn one_type_per_schema(&mut self, node: &mut Value, path: &[String]) {
         let Some(Value::Array(list)) = node.get("type").cloned() else {
             return;
         };
@@ -373,6 +405,20 @@ impl Transform<'_> {
             );
         }
     }
+}
+
+/// The one type of an enum's (non-null) values, if they share one.
+fn enum_type(values: &[Value]) -> Option<&'static str> {
+    let kind = |v: &Value| match v {
+        Value::String(_) => Some("string"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("boolean"),
+        _ => None,
+    };
+    let mut kinds = values.iter().filter(|v| !v.is_null()).map(kind);
+    let first = kinds.next()??;
+    kinds.all(|k| k == Some(first)).then_some(first)
 }
 
 fn too_many(value: Option<&Value>, max: Option<u64>) -> bool {

@@ -135,7 +135,9 @@ fn schemas() -> Value {
     ];
     let mut all = json!({
         "Error": {"type": "object", "required": ["error_code", "message"],
-                  "properties": {"error_code": i, "message": s}, "additionalProperties": false},
+                  "properties": {"error_code": i, "message": s,
+                                 "diagnostics": {"type": "array", "description": "42213: how the schema does not fit the LLM profile", "items": {"type": "object"}}},
+                  "additionalProperties": false},
         "Reference": {"type": "object", "required": ["name", "subject", "version"],
                       "properties": {"name": s, "subject": s, "version": i}},
         "RegisterRequest": {"type": "object", "required": ["schema"], "properties": {

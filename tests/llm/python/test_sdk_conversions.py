@@ -2,8 +2,9 @@
 
 Pydantic models' JSON Schemas are registered; the registry's OpenAI export must agree with the
 OpenAI SDK's `to_strict_json_schema` at every object node (its `required` and
-`additionalProperties`), and its Anthropic export with the Anthropic SDK's `transform_schema`
-the same way. No provider API is called. REGISTRY_URL names the registry.
+`additionalProperties`), its Anthropic export with the Anthropic SDK's `transform_schema` the
+same way, and its Gemini `responseSchema` export with the Google GenAI SDK's `t_schema` (the
+properties and `required` of every object node, and which properties are nullable). No provider API is called. REGISTRY_URL names the registry.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Literal, Optional, Union
 
 import pytest
 from anthropic.lib._parse._transform import transform_schema
+from google.genai._transformers import t_schema
 from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, Field
 
@@ -100,7 +102,7 @@ def object_nodes(node: object, path: tuple = ()) -> dict[tuple, dict]:
     found: dict[tuple, dict] = {}
     if isinstance(node, dict):
         types = node.get("type")
-        types = types if isinstance(types, list) else [types]
+        types = [str(t).lower() for t in (types if isinstance(types, list) else [types])]
         if "object" in types or "properties" in node:
             found[path] = node
         for key, value in node.items():
@@ -159,6 +161,28 @@ def test_anthropic_strict_agrees_with_the_anthropic_sdk(model):
     assert_same_object_nodes(ours, theirs, "anthropic transform_schema")
     # What the SDK moves into descriptions, we move too (or the profile keeps).
     assert fragment["strict"] is True
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if m is not TreeNode], ids=lambda m: m.__name__)
+def test_gemini_schema_agrees_with_the_google_genai_sdk(model):
+    status, fragment = exported(model, "gemini-schema")
+    assert status == 200, fragment
+    ours = fragment["functionDeclarations"][0]["parameters"]
+    theirs = t_schema(None, model).model_dump(exclude_none=True, mode="json", by_alias=True)
+    a, b = object_nodes(ours), object_nodes(theirs)
+    assert a.keys() == b.keys(), sorted(a.keys() ^ b.keys())
+    for path, node in b.items():
+        mine = a[path]
+        assert set(mine.get("required", [])) == set(node.get("required", [])), (path, mine, node)
+        assert mine["properties"].keys() == node["properties"].keys(), path
+        nullable = lambda n: {k for k, v in n["properties"].items() if v.get("nullable")}
+        assert nullable(mine) == nullable(node), (path, mine, node)
+        assert mine["type"] == node["type"] == "OBJECT", path
+
+
+def test_recursion_is_refused_for_gemini_responseschema():
+    status, body = exported(TreeNode, "gemini-schema")
+    assert status == 422 and {d["rule"] for d in body["diagnostics"]} == {"recursion"}, body
 
 
 def test_optional_fields_become_nullable_where_openai_needs_all_required():
