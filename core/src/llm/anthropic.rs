@@ -3,7 +3,7 @@
 //! Schema object as `input_schema`. Sources: the structured outputs guide, "JSON Schema
 //! limitations", and the tool use guide.
 
-use super::profile::{EnumValues, Limits, Nullable, Profile, Refs, Rule, Wire};
+use super::profile::{EnumValues, JSON_TYPES, Limits, Nullable, Profile, Refs, Rule, Wire};
 
 const GUIDE: &str = "https://platform.claude.com/docs/en/build-with-claude/structured-outputs#json-schema-limitations";
 const TOOLS_GUIDE: &str =
@@ -14,9 +14,7 @@ pub const STRICT: Profile = Profile {
     wire: Wire::AnthropicStrict,
     provider: "anthropic",
     target: "output_config.format json_schema and strict tools",
-    types: &[
-        "string", "number", "integer", "boolean", "object", "array", "null",
-    ],
+    types: JSON_TYPES,
     keywords: &[
         "type",
         "properties",
@@ -60,13 +58,9 @@ pub const STRICT: Profile = Profile {
     max_min_items: Some(1),
     upper_case_types: false,
     limits: Limits {
-        depth: None,
-        properties: None,
-        enum_values: None,
-        string_length: None,
-        large_enum: None,
         optional: Some(24),
         unions: Some(16),
+        ..Limits::NONE
     },
     rules: &[
         Rule {
@@ -142,9 +136,7 @@ pub const TOOLS: Profile = Profile {
     wire: Wire::AnthropicTools,
     provider: "anthropic",
     target: "tools input_schema (not strict)",
-    types: &[
-        "string", "number", "integer", "boolean", "object", "array", "null",
-    ],
+    types: JSON_TYPES,
     keywords: super::mcp::ALL_KEYWORDS,
     formats: None,
     root_object: true,
@@ -157,15 +149,7 @@ pub const TOOLS: Profile = Profile {
     enum_values: EnumValues::Any,
     max_min_items: None,
     upper_case_types: false,
-    limits: Limits {
-        depth: None,
-        properties: None,
-        enum_values: None,
-        string_length: None,
-        large_enum: None,
-        optional: None,
-        unions: None,
-    },
+    limits: Limits::NONE,
     rules: &[
         Rule {
             id: "root-object",

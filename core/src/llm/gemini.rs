@@ -3,7 +3,7 @@
 //! object, a subset of OpenAPI 3.0. Sources: the API reference of `GenerationConfig` and of
 //! `Schema`, and the structured output guide.
 
-use super::profile::{EnumValues, Limits, Nullable, Profile, Refs, Rule, Wire};
+use super::profile::{EnumValues, JSON_TYPES, Limits, Nullable, Profile, Refs, Rule, Wire};
 
 const CONFIG: &str = "https://ai.google.dev/api/generate-content#FIELDS.response_json_schema";
 const SCHEMA: &str = "https://ai.google.dev/api/caching#Schema";
@@ -14,9 +14,7 @@ pub const JSON_SCHEMA: Profile = Profile {
     wire: Wire::GeminiJsonSchema,
     provider: "gemini",
     target: "responseJsonSchema and parametersJsonSchema",
-    types: &[
-        "string", "number", "integer", "boolean", "object", "array", "null",
-    ],
+    types: JSON_TYPES,
     keywords: &[
         "$id",
         "$defs",
@@ -51,15 +49,7 @@ pub const JSON_SCHEMA: Profile = Profile {
     enum_values: EnumValues::StringsAndNumbers,
     max_min_items: None,
     upper_case_types: false,
-    limits: Limits {
-        depth: None,
-        properties: None,
-        enum_values: None,
-        string_length: None,
-        large_enum: None,
-        optional: None,
-        unions: None,
-    },
+    limits: Limits::NONE,
     rules: &[
         Rule {
             id: "type",
@@ -104,9 +94,7 @@ pub const OPENAPI: Profile = Profile {
     wire: Wire::GeminiOpenApi,
     provider: "gemini",
     target: "responseSchema and function parameters (OpenAPI 3.0 Schema subset)",
-    types: &[
-        "string", "number", "integer", "boolean", "object", "array", "null",
-    ],
+    types: JSON_TYPES,
     keywords: &[
         "type",
         "format",
@@ -142,15 +130,7 @@ pub const OPENAPI: Profile = Profile {
     enum_values: EnumValues::StringsAndNumbers,
     max_min_items: None,
     upper_case_types: true,
-    limits: Limits {
-        depth: None,
-        properties: None,
-        enum_values: None,
-        string_length: None,
-        large_enum: None,
-        optional: None,
-        unions: None,
-    },
+    limits: Limits::NONE,
     rules: &[
         Rule {
             id: "type",

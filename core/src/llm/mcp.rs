@@ -2,7 +2,7 @@
 //! objects (`"type": "object"`), in any dialect keyword (2020-12 by default). Source: the MCP
 //! specification, server features, tools.
 
-use super::profile::{EnumValues, Limits, Nullable, Profile, Refs, Rule, Wire};
+use super::profile::{EnumValues, JSON_TYPES, Limits, Nullable, Profile, Refs, Rule, Wire};
 
 const SPEC: &str = "https://modelcontextprotocol.io/specification/2025-11-25/server/tools#tool";
 
@@ -76,9 +76,7 @@ pub const TOOLS: Profile = Profile {
     wire: Wire::Mcp,
     provider: "mcp",
     target: "tools/list inputSchema and outputSchema",
-    types: &[
-        "string", "number", "integer", "boolean", "object", "array", "null",
-    ],
+    types: JSON_TYPES,
     keywords: ALL_KEYWORDS,
     formats: None,
     root_object: true,
@@ -91,15 +89,7 @@ pub const TOOLS: Profile = Profile {
     enum_values: EnumValues::Any,
     max_min_items: None,
     upper_case_types: false,
-    limits: Limits {
-        depth: None,
-        properties: None,
-        enum_values: None,
-        string_length: None,
-        large_enum: None,
-        optional: None,
-        unions: None,
-    },
+    limits: Limits::NONE,
     rules: &[
         Rule {
             id: "root-object",

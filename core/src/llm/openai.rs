@@ -2,7 +2,7 @@
 //! `strict: true`) and strict function tools (`"strict": true`) accept the same subset of JSON
 //! Schema. Source: the Structured Outputs guide, section "Supported schemas".
 
-use super::profile::{EnumValues, Limits, Nullable, Profile, Refs, Rule, Wire};
+use super::profile::{EnumValues, JSON_TYPES, Limits, Nullable, Profile, Refs, Rule, Wire};
 
 const GUIDE: &str = "https://platform.openai.com/docs/guides/structured-outputs#supported-schemas";
 
@@ -11,9 +11,7 @@ pub const STRICT: Profile = Profile {
     wire: Wire::OpenAi,
     provider: "openai",
     target: "response_format json_schema (strict) and strict function tools",
-    types: &[
-        "string", "number", "integer", "boolean", "object", "array", "null",
-    ],
+    types: JSON_TYPES,
     keywords: &[
         "type",
         "properties",

@@ -55,6 +55,24 @@ pub struct Limits {
     pub unions: Option<usize>,
 }
 
+impl Limits {
+    /// No documented limit.
+    pub const NONE: Self = Self {
+        depth: None,
+        properties: None,
+        enum_values: None,
+        string_length: None,
+        large_enum: None,
+        optional: None,
+        unions: None,
+    };
+}
+
+/// The JSON types, for profiles that take them all.
+pub const JSON_TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "object", "array", "null",
+];
+
 /// One rule of a profile, as its documentation states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
@@ -161,6 +179,22 @@ pub fn find(name: &str) -> Option<&'static Profile> {
                 .find(|p| p.provider.eq_ignore_ascii_case(name))
         })
         .copied()
+}
+
+/// Every profile with its rules and their sources, as the API and the package list them.
+pub fn catalogue() -> serde_json::Value {
+    let list: Vec<serde_json::Value> = PROFILES
+        .iter()
+        .map(|p| {
+            let rules: Vec<serde_json::Value> = p
+                .rules
+                .iter()
+                .map(|r| serde_json::json!({"id": r.id, "text": r.text, "source": r.source}))
+                .collect();
+            serde_json::json!({"id": p.id, "provider": p.provider, "target": p.target, "rules": rules})
+        })
+        .collect();
+    serde_json::Value::Array(list)
 }
 
 /// The names [`find`] knows, for error messages.

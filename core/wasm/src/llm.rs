@@ -68,18 +68,7 @@ pub fn export(
 
 /// Every profile with its rules and their sources.
 pub fn profiles() -> String {
-    let list: Vec<Value> = llm::PROFILES
-        .iter()
-        .map(|p| {
-            let rules: Vec<Value> = p
-                .rules
-                .iter()
-                .map(|r| json!({"id": r.id, "text": r.text, "source": r.source}))
-                .collect();
-            json!({"id": p.id, "provider": p.provider, "target": p.target, "rules": rules})
-        })
-        .collect();
-    to_text(&list)
+    to_text(&profile::catalogue())
 }
 
 /// A model's raw output checked against `validator`, as JSON text.

@@ -104,16 +104,5 @@ pub async fn lint(
 }
 
 pub async fn profiles() -> Response {
-    let list: Vec<Value> = PROFILES
-        .iter()
-        .map(|p| {
-            json!({
-                "id": p.id,
-                "provider": p.provider,
-                "target": p.target,
-                "rules": p.rules.iter().map(|r| json!({"id": r.id, "text": r.text, "source": r.source})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    ok(&list)
+    ok(&registry_core::llm::profile::catalogue())
 }
