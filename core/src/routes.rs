@@ -424,8 +424,8 @@ impl Variant {
         }
     }
 
-    /// Every variant a resource of `key` can have.
-    fn of_key(key: &str) -> Vec<Self> {
+    /// Every variant a resource of `key` (its [`CacheKey`] as text) can have.
+    pub fn of_key(key: &str) -> Vec<Self> {
         let mut all = Self::PLAIN.to_vec();
         if key.starts_with("sv/") || key.starts_with("latest/") {
             for p in crate::llm::PROFILES {

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::extract::{Body, Query, parse_version};
 use super::respond::{cached, ok};
 use super::{ApiError, AppState};
-use crate::service::{CachedBody, ExportRequest, ServiceError, find_profile};
+use crate::service::{ExportRequest, ServiceError, find_profile};
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
@@ -50,11 +50,10 @@ pub async fn export(
         name: q.name.as_deref(),
         description: q.description.as_deref(),
     };
-    let exported = state.registry.llm_export(&request).await?;
     if q.verbose {
-        return Ok(ok(&exported));
+        return Ok(ok(&state.registry.llm_export(&request).await?));
     }
-    let body = CachedBody::of(&exported.fragment, version.is_some(), None);
+    let body = state.registry.llm_export_body(&request).await?;
     Ok(cached(&headers, &body))
 }
 

@@ -6,7 +6,8 @@
 //! them — this origin's own at once, other origins' through the event log — and, as a last
 //! bound on staleness should an event be missed, expire after a TTL. The last good value of a
 //! mutable key is kept apart and served only while the database is unavailable. Concurrent
-//! misses of one key make one database query.
+//! misses of one key make one database query. Representations derived from a resource (a
+//! version's LLM exports) are kept by [`ReadKey`] and dropped with the resource.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use moka::future::Cache;
 use registry_core::cache_key::CacheKey;
+use registry_core::routes::{ReadKey, Variant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -63,12 +65,18 @@ fn response_weight(_: &CacheKey, body: &Arc<CachedBody>) -> u32 {
     weight(body.body.len() + body.etag.len() + ENTRY_OVERHEAD)
 }
 
-/// The response caches: `bytes` in all, half for immutable responses, an eighth each for
-/// mutable ones and their last good values (the rest is for parsed schemas).
+fn variant_weight(_: &ReadKey, body: &Arc<CachedBody>) -> u32 {
+    weight(body.body.len() + body.etag.len() + ENTRY_OVERHEAD)
+}
+
+/// The response caches: `bytes` in all, seven sixteenths for immutable responses, an eighth
+/// each for mutable ones and their last good values, a sixteenth for derived representations
+/// (the rest is for parsed schemas).
 pub struct ResponseCache {
     immutable: Cache<CacheKey, Arc<CachedBody>>,
     mutable: Cache<CacheKey, Arc<CachedBody>>,
     last_good: Cache<CacheKey, Arc<CachedBody>>,
+    variants: Cache<ReadKey, Arc<CachedBody>>,
 }
 
 impl ResponseCache {
@@ -76,7 +84,7 @@ impl ResponseCache {
         let eighth = bytes / 8 + 1;
         Self {
             immutable: Cache::builder()
-                .max_capacity(bytes / 2 + 1)
+                .max_capacity(bytes * 7 / 16 + 1)
                 .weigher(response_weight)
                 .build(),
             mutable: Cache::builder()
@@ -88,7 +96,30 @@ impl ResponseCache {
                 .max_capacity(eighth)
                 .weigher(response_weight)
                 .build(),
+            variants: Cache::builder()
+                .max_capacity(bytes / 16 + 1)
+                .weigher(variant_weight)
+                .time_to_live(mutable_ttl)
+                .build(),
         }
+    }
+
+    /// The cached representation `key`, produced by `make` on a miss (once for concurrent
+    /// misses; errors are not cached). It lives until its resource changes, or for the mutable
+    /// TTL at most.
+    pub async fn variant_or<F, Fut>(
+        &self,
+        key: ReadKey,
+        make: F,
+    ) -> Result<Arc<CachedBody>, ServiceError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedBody, ServiceError>>,
+    {
+        self.variants
+            .try_get_with(key, async { make().await.map(Arc::new) })
+            .await
+            .map_err(|e: Arc<ServiceError>| (*e).clone())
     }
 
     fn cache_of(&self, key: &CacheKey) -> &Cache<CacheKey, Arc<CachedBody>> {
@@ -183,6 +214,13 @@ impl ResponseCache {
             self.immutable.invalidate(key).await;
             self.mutable.invalidate(key).await;
             self.last_good.invalidate(key).await;
+            for variant in Variant::of_key(&key.to_string()) {
+                let derived = ReadKey {
+                    key: key.clone(),
+                    variant,
+                };
+                self.variants.invalidate(&derived).await;
+            }
         }
     }
 }

@@ -3,14 +3,18 @@
 //! `registry_core::llm`, the same code the edge, the npm package and the CLI run; exports are
 //! read through the version cache, so a numbered version's export is as immutable as it is.
 
+use std::sync::Arc;
+
 use registry_core::api::SubjectVersion;
+use registry_core::cache_key::CacheKey;
 use registry_core::config::ConfigFields;
 use registry_core::llm::{self, Diagnostic, Exported, Naming, Profile, Usage, profile};
 use registry_core::qualified::QualifiedSubject;
+use registry_core::routes::{ReadKey, Variant};
 use registry_core::{Schema, SchemaType};
 use serde_json::Value;
 
-use super::{Registry, ServiceError};
+use super::{CachedBody, Registry, ServiceError};
 
 /// What an export is asked for.
 #[derive(Debug, Clone)]
@@ -45,6 +49,28 @@ fn json_document(schema_type: SchemaType, text: &str) -> Result<Value, ServiceEr
 }
 
 impl Registry {
+    /// A version's export as a response body: cached with the version (dropped when it
+    /// changes) when it has the default name and description.
+    pub async fn llm_export_body(
+        &self,
+        req: &ExportRequest<'_>,
+    ) -> Result<Arc<CachedBody>, ServiceError> {
+        let immutable = req.version.is_some();
+        let make = || async {
+            let exported = self.llm_export(req).await?;
+            Ok(CachedBody::of(&exported.fragment, immutable, None))
+        };
+        if req.name.is_some() || req.description.is_some() {
+            return make().await.map(Arc::new);
+        }
+        let key = match req.version {
+            Some(v) => CacheKey::SubjectVersion(req.subject.to_owned(), v),
+            None => CacheKey::Latest(req.subject.to_owned()),
+        };
+        let variant = Variant::Llm(req.profile.id, req.usage);
+        self.cache.variant_or(ReadKey { key, variant }, make).await
+    }
+
     /// A version's export: the fragment, and what was changed to make it fit.
     pub async fn llm_export(&self, req: &ExportRequest<'_>) -> Result<Exported, ServiceError> {
         let body = self.version_body(req.subject, req.version).await?;
