@@ -266,6 +266,8 @@ test('LLM exports are served from KV per profile and usage, and follow a new lat
   assert.equal((await json(at('A', '/subjects/llm/versions/1/llm/openai?as=tool&name=x'))).cache, 'BYPASS', 'a name is not in the key')
   // A map cannot fit OpenAI: the 422 and its diagnostics pass through, uncached.
   const map = { type: 'object', properties: { m: { type: 'object', additionalProperties: { type: 'string' } } } }
+  const none = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ compatibility: 'NONE' }) }
+  assert.equal((await json(`${origin.url}/config/llm`, none)).status, 200)
   assert.equal((await json(`${origin.url}/subjects/llm/versions`, body(map))).status, 200)
   await until('edge A sees the new latest export', async () => {
     const r = await json(at('A', '/subjects/llm/versions/latest/llm/anthropic?as=tool'))
