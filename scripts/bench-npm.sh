@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The npm package against ajv and @cfworker/json-schema (validations per second) and its size.
+# The npm package against ajv and @cfworker/json-schema (validations per second) and its size;
+# then model outputs per second (parseModelOutput, StreamValidator) next to the plain validator.
 # Usage: scripts/bench-npm.sh [--seconds N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,3 +9,4 @@ cd "$(dirname "$0")/.."
 scripts/build-npm.sh
 ensure_package_test_deps
 node core/wasm/js/test/bench.mjs "$@"
+node core/wasm/js/test/llm-bench.mjs "$@"

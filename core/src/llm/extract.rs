@@ -48,7 +48,14 @@ pub struct Candidate {
     pub problem: Option<Problem>,
 }
 
-/// Every candidate in `text`, in order: the whole text when it is JSON; else the fenced blocks
+/// At most this many candidates are kept.
+const MAX_CANDIDATES: usize = 64;
+
+/// Scanning for values in prose stops after reading the text this many times over: brackets
+/// that never parse cost linear time, not quadratic.
+const SCAN_PASSES: usize = 8;
+
+/// Every candidate in `text` (at most [`MAX_CANDIDATES`]), in order: the whole text when it is JSON; else the fenced blocks
 /// when there are any; else the values embedded in the prose.
 pub fn candidates(text: &str) -> Vec<Candidate> {
     let trimmed_start = text.len() - text.trim_start().len();
@@ -66,6 +73,7 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
     if !fenced.is_empty() {
         return fenced
             .into_iter()
+            .take(MAX_CANDIDATES)
             .map(|(start, end, closed)| {
                 let inner = &text[start..end];
                 let lead = inner.len() - inner.trim_start().len();
@@ -175,13 +183,20 @@ fn fenced_blocks(text: &str) -> Vec<(usize, usize, bool)> {
 fn embedded(text: &str) -> Vec<Candidate> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut budget = SCAN_PASSES * bytes.len() + 4096;
     let mut i = 0;
-    while i < bytes.len() {
+    while i < bytes.len() && out.len() < MAX_CANDIDATES {
         if bytes[i] != b'{' && bytes[i] != b'[' {
             i += 1;
             continue;
         }
-        let Some(end) = scan(bytes, i) else {
+        let found = scan(bytes, i);
+        let cost = found.unwrap_or(bytes.len()) - i;
+        if cost > budget {
+            break;
+        }
+        budget -= cost;
+        let Some(end) = found else {
             let body = &text[i..];
             let parsed = parse(body, true);
             let plausible = bytes[i] == b'{' || parsed.as_ref().is_err_and(|e| e.2);

@@ -68,6 +68,7 @@ pub fn transform(schema: &Value, profile: &Profile) -> Result<Transformed, Vec<D
         profile,
         root: schema.clone(),
         recursive: BTreeSet::new(),
+        budget: COPY_BUDGET,
         changes: Vec::new(),
     };
     let mut out = match t.prepare(schema.clone()) {
@@ -77,6 +78,9 @@ pub fn transform(schema: &Value, profile: &Profile) -> Result<Transformed, Vec<D
     t.recursive = walk::recursive_refs(&out);
     t.root = out.clone();
     t.node(&mut out, &mut Vec::new());
+    if t.budget == 0 {
+        return Err(vec![too_large()]);
+    }
     if profile.upper_case_types {
         upper_case_types(&mut out);
     }
@@ -97,6 +101,8 @@ struct Transform<'a> {
     root: Value,
     /// Its recursive references.
     recursive: BTreeSet<String>,
+    /// What copying references may still copy ([`COPY_BUDGET`]).
+    budget: usize,
     changes: Vec<Change>,
 }
 
@@ -125,16 +131,9 @@ impl Transform<'_> {
         }
         let root = schema.clone();
         if self.profile.refs == Refs::None {
-            let mut budget = INLINE_BUDGET;
-            inline_refs(&mut schema, &root, &mut Vec::new(), &mut budget);
-            if budget == 0 {
-                return Err(Diagnostic {
-                    path: String::new(),
-                    rule: "ref".into(),
-                    message: "the schema is too large once its references are inlined".into(),
-                    fix: "share fewer definitions, or use a profile with $ref".into(),
-                    fixable: false,
-                });
+            inline_refs(&mut schema, &root, &mut Vec::new(), &mut self.budget);
+            if self.budget == 0 {
+                return Err(too_large());
             }
             if let Some(map) = schema.as_object_mut()
                 && (map.remove("$defs").is_some() | map.remove("definitions").is_some())
@@ -159,7 +158,7 @@ impl Transform<'_> {
     }
 
     fn node(&mut self, node: &mut Value, path: &mut Vec<String>) {
-        if !node.is_object() {
+        if !node.is_object() || self.budget == 0 {
             return;
         }
         self.merge_own(node, path);
@@ -180,8 +179,15 @@ impl Transform<'_> {
                 .is_some_and(|m| m.keys().any(|k| !k.starts_with('$')));
             if let Some(r) = reference.filter(|_| siblings && !self.profile.ref_siblings) {
                 let recursive = self.recursive.contains(&r);
-                match walk::resolve(&self.root, &r).cloned() {
-                    Some(target) if !recursive => {
+                let target = walk::resolve(&self.root, &r).filter(|_| !recursive);
+                let cost = target.map_or(0, size);
+                if cost > self.budget {
+                    self.budget = 0;
+                    return;
+                }
+                self.budget -= cost;
+                match target.cloned() {
+                    Some(target) => {
                         *node = merge_ref(node, target);
                         self.change(path, format!("$ref {r} merged with its siblings"), false);
                         continue;
@@ -421,6 +427,16 @@ fn enum_type(values: &[Value]) -> Option<&'static str> {
     kinds.all(|k| k == Some(first)).then_some(first)
 }
 
+fn too_large() -> Diagnostic {
+    Diagnostic {
+        path: String::new(),
+        rule: "ref".into(),
+        message: "the schema is too large once its references are inlined".into(),
+        fix: "share fewer definitions, or use a profile with $ref".into(),
+        fixable: false,
+    }
+}
+
 fn too_many(value: Option<&Value>, max: Option<u64>) -> bool {
     matches!((value.and_then(Value::as_u64), max), (Some(n), Some(max)) if n > max)
 }
@@ -515,21 +531,36 @@ fn rewrite_refs(node: &mut Value, from: &str, to: &str) {
     }
 }
 
-/// How many references inlining may expand: shared definitions grow a tree exponentially.
-const INLINE_BUDGET: usize = 10_000;
+/// How many schema values inlining and merging references may copy in all: shared
+/// definitions grow a tree exponentially, and the copies must stay bounded.
+const COPY_BUDGET: usize = 200_000;
+
+/// The number of JSON values in `v`.
+fn size(v: &Value) -> usize {
+    1 + match v {
+        Value::Object(m) => m.values().map(size).sum(),
+        Value::Array(l) => l.iter().map(size).sum(),
+        _ => 0,
+    }
+}
 
 /// Every (acyclic, as the lint checked) reference replaced by its target, until `budget`
-/// references have been expanded (then it is 0 and the result is not to be used).
+/// values have been copied (then it is 0 and the result is not to be used).
 fn inline_refs(node: &mut Value, root: &Value, stack: &mut Vec<String>, budget: &mut usize) {
     if *budget == 0 {
         return;
     }
     if let Some(r) = node.get("$ref").and_then(Value::as_str).map(str::to_owned)
         && !stack.contains(&r)
-        && let Some(target) = walk::resolve(root, &r).cloned()
+        && let Some(target) = walk::resolve(root, &r)
     {
-        *budget -= 1;
-        *node = merge_ref(node, target);
+        let cost = size(target);
+        if cost > *budget {
+            *budget = 0;
+            return;
+        }
+        *budget -= cost;
+        *node = merge_ref(node, target.clone());
         stack.push(r);
         inline_refs(node, root, stack, budget);
         stack.pop();
