@@ -387,20 +387,40 @@ fn streaming_stops_at_the_first_impossible_character() {
 fn hostile_schemas_and_outputs_stay_bounded() {
     // Shared definitions nested six deep, ten references each: a million copies if inlined.
     let mut defs = serde_json::Map::new();
-    defs.insert("L0".into(), json!({"type": "object", "properties": {"a": {"type": "string"}}}));
+    defs.insert(
+        "L0".into(),
+        json!({"type": "object", "properties": {"a": {"type": "string"}}}),
+    );
     for level in 1..=6 {
         let props: serde_json::Map<String, Value> = (0..10)
-            .map(|i| (format!("p{i}"), json!({"$ref": format!("#/$defs/L{}", level - 1)})))
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    json!({"$ref": format!("#/$defs/L{}", level - 1)}),
+                )
+            })
             .collect();
-        defs.insert(format!("L{level}"), json!({"type": "object", "properties": props}));
+        defs.insert(
+            format!("L{level}"),
+            json!({"type": "object", "properties": props}),
+        );
     }
-    let laughs = json!({"type": "object", "properties": {"root": {"$ref": "#/$defs/L6"}}, "$defs": defs});
-    let refused = llm::transform(&laughs, profile::find("gemini-schema").unwrap()).expect_err("too large");
+    let laughs =
+        json!({"type": "object", "properties": {"root": {"$ref": "#/$defs/L6"}}, "$defs": defs});
+    let refused =
+        llm::transform(&laughs, profile::find("gemini-schema").unwrap()).expect_err("too large");
     assert!(refused[0].message.contains("too large"), "{refused:?}");
     // The same for OpenAI, where a $ref beside a description is merged with its target.
-    let big: serde_json::Map<String, Value> = (0..400).map(|i| (format!("f{i}"), json!({"type": "string"}))).collect();
+    let big: serde_json::Map<String, Value> = (0..400)
+        .map(|i| (format!("f{i}"), json!({"type": "string"})))
+        .collect();
     let props: serde_json::Map<String, Value> = (0..2000)
-        .map(|i| (format!("p{i}"), json!({"$ref": "#/$defs/Big", "description": "d"})))
+        .map(|i| {
+            (
+                format!("p{i}"),
+                json!({"$ref": "#/$defs/Big", "description": "d"}),
+            )
+        })
         .collect();
     let wide = json!({"type": "object", "properties": props,
         "$defs": {"Big": {"type": "object", "properties": big, "required": [], "additionalProperties": false}}});

@@ -186,22 +186,18 @@ impl Transform<'_> {
                     return;
                 }
                 self.budget -= cost;
-                match target.cloned() {
-                    Some(target) => {
-                        *node = merge_ref(node, target);
-                        self.change(path, format!("$ref {r} merged with its siblings"), false);
-                        continue;
-                    }
-                    _ => {
-                        let map = node.as_object_mut().expect("an object");
-                        map.retain(|k, _| k.starts_with('$'));
-                        self.change(
-                            path,
-                            format!("keywords beside the recursive $ref {r} dropped"),
-                            true,
-                        );
-                    }
+                if let Some(target) = target.cloned() {
+                    *node = merge_ref(node, target);
+                    self.change(path, format!("$ref {r} merged with its siblings"), false);
+                    continue;
                 }
+                let map = node.as_object_mut().expect("an object");
+                map.retain(|k, _| k.starts_with('$'));
+                self.change(
+                    path,
+                    format!("keywords beside the recursive $ref {r} dropped"),
+                    true,
+                );
             }
             if let Some(Value::Array(all)) = node.get("allOf")
                 && all.len() == 1
