@@ -169,7 +169,10 @@ pub(super) fn resolved_pointer(root: &Value, node: &Node) -> Option<String> {
 }
 
 pub(super) fn property_node(root: &Value, node: &Node, key: &str) -> Result<Node, String> {
-    let (Some(pointer), Some(schema)) = (resolved_pointer(root, node), resolve(root, node)) else {
+    let Some(pointer) = resolved_pointer(root, node) else {
+        return Ok(None);
+    };
+    let Some(schema) = crate::llm::walk::get(root, &pointer) else {
         return Ok(None);
     };
     if schema.get("properties").and_then(|p| p.get(key)).is_some() {
@@ -187,7 +190,7 @@ pub(super) fn property_node(root: &Value, node: &Node, key: &str) -> Result<Node
 
 pub(super) fn item_node(root: &Value, node: &Node, index: usize) -> Node {
     let pointer = resolved_pointer(root, node)?;
-    let schema = resolve(root, node)?;
+    let schema = crate::llm::walk::get(root, &pointer)?;
     if let Some(Value::Array(prefix)) = schema.get("prefixItems") {
         if index < prefix.len() {
             return Some(format!("{pointer}/prefixItems/{index}"));

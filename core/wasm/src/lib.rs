@@ -29,8 +29,10 @@ impl From<BindingError> for JsValue {
 #[wasm_bindgen]
 pub struct CompiledValidator {
     inner: registry_core::Validator,
-    /// The JSON Schema document, for streams (`None` for Avro).
-    document: Option<std::sync::Arc<serde_json::Value>>,
+    /// The JSON Schema's text, for streams (`None` for Avro): parsed when the first stream
+    /// needs it (`document`), not on every compilation.
+    json_text: Option<String>,
+    document: std::cell::OnceCell<std::sync::Arc<serde_json::Value>>,
 }
 
 #[wasm_bindgen]
@@ -43,12 +45,13 @@ impl CompiledValidator {
         references_json: &str,
     ) -> Result<CompiledValidator, JsValue> {
         let inner = convert::compile(schema, schema_type, references_json)?;
-        let document = convert::schema_type(schema_type)
-            .ok()
-            .filter(|t| *t == registry_core::SchemaType::Json)
-            .and_then(|_| serde_json::from_str(schema).ok())
-            .map(std::sync::Arc::new);
-        Ok(Self { inner, document })
+        let json_text = (convert::schema_type(schema_type)? == registry_core::SchemaType::Json)
+            .then(|| schema.to_owned());
+        Ok(Self {
+            inner,
+            json_text,
+            document: std::cell::OnceCell::new(),
+        })
     }
 
     /// The result as JSON text: `{"valid": bool, "errors": [...]}`.
@@ -91,15 +94,18 @@ impl CompiledValidator {
 
     /// A streaming validator sharing this compiled schema (JSON Schema only).
     pub fn stream(&self) -> Result<StreamingValidator, JsValue> {
-        let document = self.document.clone().ok_or_else(|| {
+        let text = self.json_text.as_deref().ok_or_else(|| {
             JsValue::from(convert::BindingError::new(
                 "INVALID_ARGUMENT",
                 "streams are for JSON Schema",
             ))
         })?;
-        Ok(StreamingValidator {
-            inner: registry_core::llm::StreamValidator::new(document, self.inner.clone()),
-        })
+        if self.document.get().is_none() {
+            let _ = self.document.set(llm::document(text)?);
+        }
+        let document = self.document.get().expect("set above").clone();
+        let inner = registry_core::llm::StreamValidator::new(document, self.inner.clone());
+        Ok(StreamingValidator { inner })
     }
 }
 

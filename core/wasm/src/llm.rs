@@ -1,8 +1,8 @@
 //! The LLM contracts for the package, in plain Rust (no JS types): lint, transform, export,
 //! model-output checks and the streaming validator, JSON text in and out, as `convert` does.
 
+use registry_core::Validator;
 use registry_core::llm::{self, Naming, StreamValidator, Usage, profile};
-use registry_core::{ParseOptions, Schema, SchemaType, Validator};
 use serde_json::{Value, json};
 
 use crate::convert::BindingError;
@@ -78,14 +78,16 @@ pub fn check_output(validator: &Validator, text: &str) -> String {
 
 /// A streaming validator for the JSON Schema `schema_text`.
 pub fn stream(schema_text: &str) -> Result<StreamValidator, BindingError> {
-    let schema = Schema::parse(SchemaType::Json, schema_text, &[], ParseOptions::default())
-        .map_err(|e| BindingError::new("INVALID_SCHEMA", e.to_string()))?;
-    let validator = Validator::compile(&schema)
-        .map_err(|e| BindingError::new("INVALID_SCHEMA", e.to_string()))?;
+    let validator = crate::convert::compile(schema_text, "json", "")?;
     Ok(StreamValidator::new(
         parse(schema_text, "schema")?,
         validator,
     ))
+}
+
+/// The JSON Schema document `schema_text`, shared by the streams of one validator.
+pub fn document(schema_text: &str) -> Result<std::sync::Arc<Value>, BindingError> {
+    parse(schema_text, "schema").map(std::sync::Arc::new)
 }
 
 /// The first error so far, as JSON text (`null`: none).

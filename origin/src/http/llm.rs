@@ -90,15 +90,19 @@ pub async fn lint(
             .map(|p| find_profile(p.trim()))
             .collect::<Result<_, _>>()?,
     };
-    let mut results = Vec::new();
-    for profile in profiles {
-        let diagnostics = state.registry.llm_lint(schema.clone(), profile).await?;
-        results.push(json!({
-            "profile": profile.id,
-            "fits": diagnostics.is_empty(),
-            "diagnostics": diagnostics,
-        }));
-    }
+    let results: Vec<Value> = state
+        .registry
+        .llm_lint(schema, profiles)
+        .await?
+        .into_iter()
+        .map(|(profile, diagnostics)| {
+            json!({
+                "profile": profile.id,
+                "fits": diagnostics.is_empty(),
+                "diagnostics": diagnostics,
+            })
+        })
+        .collect();
     Ok(ok(&json!({ "results": results })))
 }
 

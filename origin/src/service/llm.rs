@@ -96,13 +96,21 @@ impl Registry {
             .map_err(|diagnostics| does_not_fit(profile, diagnostics))
     }
 
-    /// A draft schema against `profile`: every violation (empty when it fits).
+    /// A draft schema against each of `profiles`: every violation (empty when it fits), in one
+    /// job on the CPU pool.
     pub async fn llm_lint(
         &self,
         schema: Value,
-        profile: &'static Profile,
-    ) -> Result<Vec<Diagnostic>, ServiceError> {
-        self.cpu().run(move || llm::lint(&schema, profile)).await
+        profiles: Vec<&'static Profile>,
+    ) -> Result<Vec<(&'static Profile, Vec<Diagnostic>)>, ServiceError> {
+        self.cpu()
+            .run(move || {
+                profiles
+                    .into_iter()
+                    .map(|p| (p, llm::lint(&schema, p)))
+                    .collect()
+            })
+            .await
     }
 
     /// Refuses a new version that does not fit the subject's `llmProfiles`.
