@@ -153,6 +153,7 @@ pub async fn register(registry: &Registry, i: usize) -> i64 {
         import_id: None,
         import_version: None,
         actor: "bench".into(),
+        stamp: None,
     };
     registry
         .register(&input)

@@ -144,6 +144,9 @@ pub struct RegisterSchemaResponse {
     #[serde(default, skip_serializing_if = "is_avro")]
     pub schema_type: SchemaType,
     pub schema: String,
+    /// When the version was registered, in milliseconds since 1970.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<i64>,
 }
 
 /// `GET /schemas/ids/{id}` response.
@@ -183,6 +186,9 @@ pub struct SubjectVersion {
     pub rule_set: Option<Value>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
+    /// When the version was registered, in milliseconds since 1970.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<i64>,
 }
 
 /// `GET /schemas/ids/{id}/versions` item and `GET .../referencedby` pairs.

@@ -198,35 +198,48 @@ pub fn merge_metadata(base: &Value, over: &Value) -> Value {
     Value::Object(out)
 }
 
-/// Rule sets merged as Confluent merges them: each list of rules (`migrationRules`,
-/// `domainRules`, `encodingRules`) keeps the base's rules, a later rule of the same name
-/// replacing the earlier one in place, new names appended; other fields the later wins.
+/// Rule sets merged as Confluent merges them (`RuleSet.mergeRuleSets`): each list of rules
+/// (`migrationRules`, `domainRules`, `encodingRules`) is the base's rules without those the
+/// later one names, then the later one's rules in order; other fields the later wins.
 pub fn merge_rule_set(base: &Value, over: &Value) -> Value {
     let mut out = base.as_object().cloned().unwrap_or_default();
     for (key, value) in over.as_object().into_iter().flatten() {
-        let lists = ["migrationRules", "domainRules", "encodingRules"];
-        if lists.contains(&key.as_str()) {
+        if RULE_LISTS.contains(&key.as_str()) {
+            let newer = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            let names: Vec<Option<&Value>> = newer.iter().map(|r| r.get("name")).collect();
             let mut merged: Vec<Value> = out
                 .get(key)
                 .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|r| r.get("name").is_none() || !names.contains(&r.get("name")))
                 .cloned()
-                .unwrap_or_default();
-            for rule in value.as_array().into_iter().flatten() {
-                let name = rule.get("name");
-                match merged
-                    .iter_mut()
-                    .find(|r| name.is_some() && r.get("name") == name)
-                {
-                    Some(existing) => *existing = rule.clone(),
-                    None => merged.push(rule.clone()),
-                }
-            }
+                .collect();
+            merged.extend(newer.iter().cloned());
             out.insert(key.clone(), Value::Array(merged));
         } else {
             out.insert(key.clone(), value.clone());
         }
     }
     Value::Object(out)
+}
+
+/// The lists of rules in a rule set.
+pub const RULE_LISTS: [&str; 3] = ["migrationRules", "domainRules", "encodingRules"];
+
+/// `rule_set` without the rules named in `names`, from every list.
+pub fn without_rules(rule_set: &Value, names: &[String]) -> Value {
+    let mut out = rule_set.clone();
+    for list in RULE_LISTS {
+        if let Some(rules) = out.get_mut(list).and_then(Value::as_array_mut) {
+            rules.retain(|r| {
+                !r.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| names.iter().any(|x| x == n))
+            });
+        }
+    }
+    out
 }
 
 /// Whether a version with `metadata` is in the compatibility group `value` of property
@@ -303,6 +316,17 @@ mod tests {
             json!({"domainRules": [
                 {"name": "a", "expr": "1"}, {"name": "b", "expr": "3"}, {"name": "c", "expr": "4"}
             ]})
+        );
+        // As Confluent: a rule the later set names moves to the later set's place.
+        let over = json!({"domainRules": [{"name": "a", "expr": "5"}]});
+        assert_eq!(
+            merge_rule_set(&base, &over),
+            json!({"domainRules": [{"name": "b", "expr": "2"}, {"name": "a", "expr": "5"}]})
+        );
+        let removed = without_rules(&base, &["a".to_owned()]);
+        assert_eq!(
+            removed,
+            json!({"domainRules": [{"name": "b", "expr": "2"}]})
         );
     }
 

@@ -32,6 +32,7 @@ pub mod qualified;
 pub mod routes;
 pub mod schema;
 pub mod search;
+pub mod tags;
 pub mod terms;
 pub mod types;
 pub mod validate;

@@ -75,6 +75,7 @@ pub enum Op {
     DeleteVersion,
     GetVersionSchema,
     ReferencedBy,
+    ModifyTags,
     ValidateVersion,
     VersionByMetadata,
     ListSchemas,
@@ -204,6 +205,12 @@ pub const ROUTES: &[Route] = &[
         Get,
         "/subjects/{subject}/versions/{version}/referencedby",
         Read,
+    ),
+    route(
+        Op::ModifyTags,
+        Post,
+        "/subjects/{subject}/versions/{version}/tags",
+        Write,
     ),
     cached(
         Op::LlmExport,

@@ -254,6 +254,10 @@ test('LLM exports are served from KV per profile and usage, and follow a new lat
   const weather = { type: 'object', title: 'weather', properties: { city: { type: 'string' } } }
   const body = (schema) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(schema) }) })
   assert.equal((await json(`${origin.url}/subjects/llm/versions`, body(weather))).status, 200)
+  // The registration's invalidation clears `latest` at the edge: wait for it, or it may land between
+  // the miss and the hit below.
+  const target = await head()
+  await until('edge A applied the registration', async () => (await (await fetch(at('A', '/_registry/status'))).json()).applied_seq >= target)
   for (const path of ['/subjects/llm/versions/1/llm/openai', '/subjects/llm/versions/1/llm/openai?as=tool', '/subjects/llm/versions/latest/llm/anthropic?as=tool']) {
     const direct = await json(`${origin.url}${path}`)
     const miss = await json(at('A', path))

@@ -25,6 +25,7 @@ mod schemas;
 mod search;
 mod settings;
 mod subjects;
+mod tags;
 mod validate;
 
 use std::sync::Arc;

@@ -141,9 +141,18 @@ fn doc(operation: Op) -> OpDoc {
         Register => op("Register a schema", ok(&reference("RegisterResponse")))
             .params([subject, normalize])
             .body(&schema_ref()),
-        GetVersion => {
-            op("One version", ok(&reference("SubjectVersion"))).params([subject, version, deleted])
-        }
+        GetVersion => op("One version", ok(&reference("SubjectVersion"))).params([
+            subject,
+            version,
+            deleted,
+            q("findTags", &c::s()),
+        ]),
+        ModifyTags => op(
+            "A new version with tags added to and removed from a version's records and fields",
+            ok(&reference("SubjectVersion")),
+        )
+        .params([subject, version])
+        .body(&reference("TagSchemaRequest")),
         DeleteVersion => op("Delete a version (soft, then permanent)", ok(&c::i())).params([
             subject,
             version,
@@ -210,6 +219,7 @@ fn doc(operation: Op) -> OpDoc {
                 q("fetchMaxId", &c::b()),
                 q("format", &c::s()),
                 q("referenceFormat", &c::s()),
+                q("findTags", &c::s()),
             ])
         }
         AssociationsBySubject => op("Associations of a subject", ok(&c::associations()))

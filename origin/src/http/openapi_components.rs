@@ -145,13 +145,17 @@ fn schemas() -> Value {
             "references": {"type": "array", "items": reference("Reference")},
             "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "id": i, "version": i}},
         "RegisterResponse": {"type": "object", "required": ["id"],
-                             "properties": {"id": i, "version": i, "guid": s, "schemaType": s, "schema": s}},
+                             "properties": {"id": i, "version": i, "guid": s, "schemaType": s, "schema": s,
+                                            "ts": {"type": "integer", "format": "int64"}}},
         "SchemaById": {"type": "object", "required": ["schema"], "properties": {
-            "guid": s, "schema": s, "schemaType": s, "maxId": i, "references": {"type": "array", "items": reference("Reference")}}},
+            "guid": s, "schema": s, "schemaType": s, "maxId": i, "references": {"type": "array", "items": reference("Reference")},
+            "schemaTags": {"type": "array", "items": reference("SchemaTags")}}},
         "SubjectVersion": {"type": "object", "required": ["subject", "version", "id", "schema"], "properties": {
             "subject": s, "version": i, "id": i, "guid": s, "schema": s, "schemaType": s,
             "references": {"type": "array", "items": reference("Reference")},
-            "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "deleted": b}},
+            "metadata": {"type": "object"}, "ruleSet": {"type": "object"}, "deleted": b,
+            "ts": {"type": "integer", "format": "int64", "description": "when the version was registered, in milliseconds since 1970"},
+            "schemaTags": {"type": "array", "items": reference("SchemaTags")}}},
         "SubjectAndVersion": {"type": "object", "required": ["subject", "version"],
                               "properties": {"subject": s, "version": i}},
         "Compatibility": {"type": "object", "required": ["is_compatible"],
@@ -194,10 +198,28 @@ fn schemas() -> Value {
             "id": s, "key": s, "role": s, "name": s, "created_ms": i,
             "revoked_ms": {"type": "integer", "nullable": true}}},
     });
-    if let (Value::Object(all), Value::Object(more)) = (&mut all, association_schemas()) {
-        all.extend(more);
+    for more in [association_schemas(), tag_schemas()] {
+        if let (Value::Object(all), Value::Object(more)) = (&mut all, more) {
+            all.extend(more);
+        }
     }
     all
+}
+
+/// Schema tags (`POST .../tags`, `findTags`).
+fn tag_schemas() -> Value {
+    let i = i();
+    let tags = json!({"type": "array", "items": reference("SchemaTags")});
+    json!({
+        "SchemaEntity": {"type": "object", "required": ["entityPath", "entityType"], "properties": {
+            "entityPath": s(), "entityType": {"type": "string", "enum": ["SR_RECORD", "SR_FIELD"]}}},
+        "SchemaTags": {"type": "object", "required": ["entity", "tags"], "properties": {
+            "entity": reference("SchemaEntity"), "tags": strings()}},
+        "TagSchemaRequest": {"type": "object", "properties": {
+            "newVersion": i, "tagsToAdd": tags, "tagsToRemove": tags,
+            "metadata": {"type": "object"}, "ruleSet": {"type": "object"},
+            "rulesToMerge": {"type": "object"}, "rulesToRemove": strings()}},
+    })
 }
 
 /// The configuration fields beyond the level, added to `level`'s properties.

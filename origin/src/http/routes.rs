@@ -10,7 +10,7 @@ use registry_core::routes::{Method, Op, ROUTES, Route};
 use super::{
     AppState, admin, associations, compatibility, console, contexts, events, misc, schemas,
 };
-use super::{llm, search, settings};
+use super::{llm, search, settings, tags};
 use super::{subjects, validate};
 
 /// The handler of `op`, on its method.
@@ -37,6 +37,7 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
         DeleteVersion => on(route, subjects::delete_version),
         GetVersionSchema => on(route, subjects::version_schema),
         ReferencedBy => on(route, subjects::referenced_by),
+        ModifyTags => on(route, tags::modify),
         ValidateVersion => on(route, validate::by_version),
         VersionByMetadata => on(route, subjects::by_metadata),
         ListSchemas => on(route, schemas::list),

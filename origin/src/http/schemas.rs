@@ -14,7 +14,8 @@ use crate::service::{ServiceError, subject_version};
 use crate::store::{Deleted, Usage};
 
 /// `GET /schemas/ids/{id}`'s parameters (`subject`, `format` and `referenceFormat` are accepted
-/// and have no effect: there is one context, and no format other than the stored text).
+/// and have no effect: there is one id space, and no format other than the stored text;
+/// `findTags` is read by [`super::tags::wanted`]).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ByIdQuery {
@@ -27,19 +28,27 @@ pub async fn by_id(
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<ByIdQuery>,
+    Query(params): super::tags::Pairs,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     state.registry.count_read(id);
     let body = state.registry.schema_body(id).await?;
-    if !q.fetch_max_id {
+    let tags = super::tags::wanted(&params);
+    if !q.fetch_max_id && tags.is_none() {
         return Ok(cached(&headers, &body));
     }
     // The highest id moves with every new schema: this answer is not cached.
     let mut answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body.body)
         .map_err(|e| ServiceError::Internal(format!("cached schema body: {e}")))?;
-    let max_id = state.registry.max_schema_id().await?;
-    answer.insert("maxId".into(), max_id.into());
-    Ok(ok(&answer))
+    if q.fetch_max_id {
+        let max_id = state.registry.max_schema_id().await?;
+        answer.insert("maxId".into(), max_id.into());
+    }
+    let Some(tags) = tags else {
+        return Ok(ok(&answer));
+    };
+    let stored = state.registry.stored(id).await?;
+    super::tags::with_tags(&answer, stored.schema_type, &stored.text, &tags)
 }
 
 pub async fn by_guid(

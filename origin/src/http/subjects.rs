@@ -121,6 +121,7 @@ pub async fn register(
         import_id: req.id,
         import_version: req.version,
         actor,
+        stamp: None,
     };
     let done = state.registry.register(&input).await?;
     let body = RegisterSchemaResponse {
@@ -129,6 +130,7 @@ pub async fn register(
         guid: Some(done.value.guid.clone()),
         schema_type: done.value.schema_type,
         schema: done.value.text.clone(),
+        ts: done.value.ts,
     };
     Ok(written(&done, &body))
 }
@@ -217,9 +219,19 @@ pub async fn get_version(
     headers: HeaderMap,
     Path((subject, version)): Path<(String, String)>,
     Query(q): Query<DeletedQuery>,
+    Query(params): super::tags::Pairs,
 ) -> Result<Response, ApiError> {
     let version = parse_version(&version)?;
     let registry = &state.registry;
+    if let Some(tags) = super::tags::wanted(&params) {
+        let deleted = deleted_flag(q.deleted);
+        let (found, _) = through_alias(&state, &subject, |s| async move {
+            registry.version(&s, version, deleted).await
+        })
+        .await?;
+        let (ty, text) = (found.schema.schema_type, &found.schema.text);
+        return super::tags::with_tags(&subject_version(&found), ty, text, &tags);
+    }
     if q.deleted {
         let (found, _) = through_alias(&state, &subject, |s| async move {
             registry.version(&s, version, Deleted::Include).await

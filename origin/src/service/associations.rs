@@ -330,6 +330,7 @@ impl Registry {
             import_id: None,
             import_version: None,
             actor: actor.to_owned(),
+            stamp: None,
         };
         let done = self.register(&input).await?;
         let version = self

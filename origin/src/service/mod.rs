@@ -26,6 +26,7 @@ mod register;
 mod schemas;
 mod search;
 mod settings;
+mod tags;
 mod validate;
 
 use std::sync::Arc;
@@ -48,9 +49,10 @@ pub use keys::{KeyCache, NewKey, Role, generate_key, hash_secret};
 pub use llm::{ExportRequest, find_profile};
 pub use log_cursor::LogCursor;
 pub use reads::subject_version;
-pub use register::{RegisterInput, Registered, check_subject};
+pub use register::{RegisterInput, Registered, Stamp, check_subject};
 pub use schemas::SchemaInput;
 pub use settings::{SettingsView, parse_level, parse_mode};
+pub use tags::find_tags;
 
 use crate::store::{Database, NewEvent, WriteTx};
 

@@ -29,6 +29,7 @@ pub fn subject_version(record: &VersionRecord) -> api::SubjectVersion {
             .as_deref()
             .and_then(|m| serde_json::from_str(m).ok()),
         deleted: record.deleted,
+        ts: record.registered_ms,
     }
 }
 

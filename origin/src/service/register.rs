@@ -37,7 +37,20 @@ pub struct RegisterInput {
     pub import_version: Option<i32>,
     /// Who asked (an API key id or `anonymous`), for the event log.
     pub actor: String,
+    /// A tags edit's version (`POST .../tags`): always a new version, numbered in its metadata.
+    pub stamp: Option<Stamp>,
 }
+
+/// How a tags edit numbers its version, as Confluent: the metadata property
+/// `confluent:version` holds the version's number, which must be `expected` when the request
+/// names one (`newVersion`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub expected: Option<i32>,
+}
+
+/// The metadata property that holds a version's own number.
+pub const CONFLUENT_VERSION: &str = "confluent:version";
 
 /// What a registration gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +63,8 @@ pub struct Registered {
     pub text: String,
     /// False when the subject already had this schema (nothing was written).
     pub created: bool,
+    /// When the version was registered (milliseconds since 1970).
+    pub ts: Option<i64>,
 }
 
 /// The subject's state a decision was made on.
@@ -242,7 +257,10 @@ impl Registry {
             .iter()
             .find(|v| v.schema.fingerprint == fingerprint)
             .cloned();
-        if same.is_none() && input.normalize && !snapshot.live.is_empty() {
+        if input.stamp.is_some() {
+            // A tags edit makes a version even when the text is unchanged (its metadata is not).
+            same = None;
+        } else if same.is_none() && input.normalize && !snapshot.live.is_empty() {
             // As Confluent: a version whose normalized form is this one is the same schema.
             same = self
                 .find_same(&input.subject, schema, true, Deleted::Exclude)
@@ -256,6 +274,7 @@ impl Registry {
                 schema_type: same.schema.schema_type,
                 text: same.schema.text.clone(),
                 created: false,
+                ts: same.registered_ms,
             }));
         }
         let import = input.import_id.is_some();
@@ -359,7 +378,7 @@ impl Registry {
                 }));
             }
         }
-        let (id, version) = self.insert(&mut *tx, input, schema, terms).await?;
+        let (id, version, ts) = self.insert(&mut *tx, input, schema, terms).await?;
         let mut change = Change::new(EventKind::Register, Some(subject));
         change.versions = vec![version];
         change.ids = vec![id];
@@ -372,19 +391,21 @@ impl Registry {
                 schema_type: schema.schema_type,
                 text: schema.text.clone(),
                 created: true,
+                ts: Some(ts),
             },
             stale,
         }))
     }
 
-    /// The schema row (found or inserted), the version row and its search document.
+    /// The schema row (found or inserted), the version row and its search document: the id,
+    /// the version and when it was registered.
     async fn insert(
         &self,
         tx: &mut dyn WriteTx,
         input: &RegisterInput,
         schema: &Schema,
         terms: &SearchTerms,
-    ) -> Result<(i64, i32), ServiceError> {
+    ) -> Result<(i64, i32, i64), ServiceError> {
         let id = schema_row(tx, input.import_id, schema).await?;
         let subject = input.subject.as_str();
         let version = match input.import_version {
@@ -411,18 +432,51 @@ impl Registry {
                 version,
             });
         }
+        let metadata = match input.stamp {
+            Some(stamp) => Some(stamped(input.metadata.as_deref(), stamp, subject, version)?),
+            None => input.metadata.clone(),
+        };
         let row = NewVersion {
             subject,
             version,
             schema_id: id,
-            metadata: input.metadata.as_deref(),
+            metadata: metadata.as_deref(),
             rule_set: input.rule_set.as_deref(),
+            registered_ms: crate::store::now_ms(),
         };
         tx.insert_version(&row).await?;
         tx.insert_search_doc(&row, schema.schema_type.as_str(), terms)
             .await?;
-        Ok((id, version))
+        Ok((id, version, row.registered_ms))
     }
+}
+
+/// `metadata` with `confluent:version` set to `version`, the number `stamp` expects.
+fn stamped(
+    metadata: Option<&str>,
+    stamp: Stamp,
+    subject: &str,
+    version: i32,
+) -> Result<String, ServiceError> {
+    if let Some(expected) = stamp.expected
+        && expected != version
+    {
+        return Err(ServiceError::InvalidSchema(format!(
+            "the new version must be {version}, the next version of subject {subject}, not {expected}"
+        )));
+    }
+    let mut value: Value = metadata
+        .and_then(|m| serde_json::from_str(m).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| serde_json::json!({}));
+    let properties = value.as_object_mut().map(|o| {
+        o.entry("properties")
+            .or_insert_with(|| serde_json::json!({}))
+    });
+    if let Some(Value::Object(properties)) = properties {
+        properties.insert(CONFLUENT_VERSION.into(), version.to_string().into());
+    }
+    Ok(value.to_string())
 }
 
 /// IMPORT ids and versions as Kafka serializers can carry them: 1 to 2^31-1.

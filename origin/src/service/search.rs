@@ -52,6 +52,8 @@ impl Registry {
                     schema_id: v.schema_id,
                     metadata: None,
                     rule_set: None,
+                    // Not written with a search document.
+                    registered_ms: 0,
                 };
                 tx.insert_search_doc(&row, &v.schema_type, terms).await?;
             }

@@ -25,6 +25,8 @@ pub struct VersionRecord {
     pub deleted: bool,
     pub metadata: Option<String>,
     pub rule_set: Option<String>,
+    /// When the version was registered (milliseconds since 1970).
+    pub registered_ms: Option<i64>,
     pub schema: StoredSchema,
 }
 
@@ -130,6 +132,8 @@ pub struct NewVersion<'a> {
     pub schema_id: i64,
     pub metadata: Option<&'a str>,
     pub rule_set: Option<&'a str>,
+    /// When it is registered (milliseconds since 1970).
+    pub registered_ms: i64,
 }
 
 /// An event of the log, as stored.

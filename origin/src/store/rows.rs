@@ -35,6 +35,8 @@ pub struct VersionRow {
     pub deleted: bool,
     pub metadata: Option<String>,
     pub rule_set: Option<String>,
+    /// Set for every row since migration 0010.
+    pub created_ms: Option<i64>,
     #[sqlx(flatten)]
     pub schema: SchemaRow,
 }
@@ -110,6 +112,7 @@ impl TryFrom<VersionRow> for VersionRecord {
             deleted: row.deleted,
             metadata: row.metadata,
             rule_set: row.rule_set,
+            registered_ms: row.created_ms,
             schema: row.schema.try_into()?,
         })
     }

@@ -129,6 +129,7 @@ impl<T: SqlTransaction> WriteTx for T {
             Arg::Int(v.schema_id),
             Arg::OptText(v.metadata),
             Arg::OptText(v.rule_set),
+            Arg::Int(v.registered_ms),
         ];
         self.execute(sql::INSERT_VERSION, &args).await?;
         let qualified = QualifiedSubject::parse(v.subject);

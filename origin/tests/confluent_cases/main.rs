@@ -10,6 +10,7 @@
 mod common;
 mod deletion;
 mod registration;
+mod tags;
 
 use common::{Backend, TestServer};
 use serde_json::{Value, json};
@@ -106,6 +107,7 @@ const F_G_INT: &str = r#"{"type":"record","name":"myrecord","fields":[{"type":"s
 fn cases() -> Vec<Case> {
     let mut all = registration::cases();
     all.extend(deletion::cases());
+    all.extend(tags::cases());
     all
 }
 

@@ -36,6 +36,7 @@ async fn server(
         import_id: None,
         import_version: None,
         actor: "test".into(),
+        stamp: None,
     };
     let done = s.registry.register(&input).await.expect("probe schema");
     assert_eq!(done.value.id, 1, "the probe reads id 1");
