@@ -11,5 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/tools.sh
 ensure_debian_packages valgrind=valgrind
-cargo build --quiet --release -p llm-schema-registry-benches --bin callgrind-gate
-exec target/release/callgrind-gate "$@"
+# Its own profile (Cargo.toml [profile.gate]: one codegen unit per crate) keeps the counts
+# from moving when unrelated code is added.
+cargo build --quiet --profile gate -p llm-schema-registry-benches --bin callgrind-gate
+exec target/gate/callgrind-gate "$@"

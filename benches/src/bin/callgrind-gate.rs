@@ -166,9 +166,11 @@ fn measure() -> Result<BTreeMap<String, u64>, String> {
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
     for (path, _) in PATHS {
-        // The least of three: background work (cache upkeep, timers) only ever adds.
+        // The least of several: background work (cache upkeep, timers) only ever adds, and
+        // the server path, with its runtime's threads, has more of it.
+        let tries = if path == "get_schema_by_id_cached" { 7 } else { 3 };
         let mut best = u64::MAX;
-        for _ in 0..3 {
+        for _ in 0..tries {
             let base = instructions(&exe, path, 0, scratch.path())?;
             let n = iterations(path);
             let full = instructions(&exe, path, n, scratch.path())?;
