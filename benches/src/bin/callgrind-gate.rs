@@ -168,7 +168,11 @@ fn measure() -> Result<BTreeMap<String, u64>, String> {
     for (path, _) in PATHS {
         // The least of several: background work (cache upkeep, timers) only ever adds, and
         // the server path, with its runtime's threads, has more of it.
-        let tries = if path == "get_schema_by_id_cached" { 7 } else { 3 };
+        let tries = if path == "get_schema_by_id_cached" {
+            7
+        } else {
+            3
+        };
         let mut best = u64::MAX;
         for _ in 0..tries {
             let base = instructions(&exe, path, 0, scratch.path())?;
