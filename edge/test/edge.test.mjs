@@ -193,6 +193,12 @@ test('qualified subjects and the context prefix: one cache entry per resource', 
   assert.deepEqual([viaPrefix.cache, qualified.cache], ['MISS', 'HIT'])
   assert.equal(qualified.body, (await json(`${origin.url}/subjects/:.edge:orders/versions/1`)).body)
   assert.equal(JSON.parse(qualified.body).subject, ':.edge:orders')
+  // The context's own ids: its first schema is 1 there, and a read by id through the prefix
+  // finds it in the context.
+  const id = JSON.parse(qualified.body).id
+  assert.equal(id, 1)
+  const byId = await json(at('A', `/contexts/.edge/schemas/ids/${id}`))
+  assert.equal(JSON.parse(JSON.parse(byId.body).schema).name, 'InContext', byId.body)
   const listed = await json(at('A', '/contexts/.edge/subjects'))
   assert.deepEqual(JSON.parse(listed.body), [':.edge:orders'])
   const bad = await json(at('A', '/contexts/a:b/subjects'))

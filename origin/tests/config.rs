@@ -30,6 +30,14 @@ async fn fields_are_kept_merged_and_removed(backend: Backend) {
     });
     // The request is echoed back, as Confluent does.
     assert_eq!(s.put("/config/c", &full).await, (200, full.clone()));
+    // A level under both names: both must be levels (the answer echoes both).
+    let both = json!({"compatibility": "FULL", "compatibilityLevel": "SIDEWAYS"});
+    let (status, refused) = s.put("/config/c", &both).await;
+    assert_eq!(
+        (status, &refused["error_code"]),
+        (422, &json!(42203)),
+        "{refused}"
+    );
     let (status, got) = s.get("/config/c").await;
     assert_eq!(status, 200);
     assert_eq!(got["compatibilityLevel"], "FULL");

@@ -66,10 +66,11 @@ async fn prefixed_paths_and_listings(backend: Backend) {
     let in_ctx2 = s.get("/contexts/.ctx2/schemas").await.1;
     assert_eq!(in_ctx2[0]["subject"], json!(":.ctx2:pay"));
     assert_eq!(in_ctx2.as_array().map(Vec::len), Some(1));
-    // A schema by id through a context prefix (ids are shared by every context here).
+    // A schema by id through a context prefix: the context's own id.
     let id = via_prefix.1["id"].as_i64().unwrap();
     let by_id = s.get(&format!("/contexts/.ctx1/schemas/ids/{id}")).await;
     assert_eq!(by_id.0, 200, "{by_id:?}");
+    assert_eq!(by_id.1["schema"], json!(record("A")), "{by_id:?}");
 
     assert_eq!(s.get("/contexts").await.1, json!([".", ".ctx1", ".ctx2"]));
     assert_eq!(
@@ -184,3 +185,166 @@ async fn only_an_empty_context_can_be_deleted(backend: Backend) {
     s.stop().await;
 }
 both_backends!(only_an_empty_context_can_be_deleted);
+
+async fn each_context_has_its_own_ids(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let body = |name: &str| json!({"schema": record(name)});
+    let (a, _) = s.register("a", "AVRO", &record("A")).await;
+    let (b, _) = s.register("b", "AVRO", &record("B")).await;
+    // The first schema of a context gets id 1 there, whatever the default context has.
+    let in_x = s.post("/subjects/:.x:one/versions", &body("X")).await;
+    assert_eq!((in_x.0, &in_x.1["id"]), (200, &json!(1)), "{in_x:?}");
+    let again = s
+        .post("/contexts/.x/subjects/two/versions", &body("Y"))
+        .await;
+    assert_eq!(again.1["id"], json!(2), "{again:?}");
+    // The same schema in another context: that context's next id; in its own, its id there.
+    let shared = s.post("/subjects/:.y:b/versions", &body("B")).await;
+    assert_eq!(shared.1["id"], json!(1), "{shared:?}");
+    let same = s.post("/subjects/:.x:three/versions", &body("X")).await;
+    assert_eq!(
+        same.1["id"],
+        json!(1),
+        "the same schema keeps its id in a context"
+    );
+    assert_eq!(
+        s.get("/subjects/:.x:three/versions/1").await.1["id"],
+        json!(1)
+    );
+    assert_eq!(
+        s.post("/subjects/:.x:one", &body("X")).await.1["id"],
+        json!(1)
+    );
+
+    // Reads by id name the context through `subject` or the prefix; without one, the default.
+    let x1 = s.get("/schemas/ids/1?subject=:.x:one").await;
+    assert_eq!(
+        (x1.0, &x1.1["schema"]),
+        (200, &json!(record("X"))),
+        "{x1:?}"
+    );
+    let x1 = s.get("/contexts/.x/schemas/ids/1").await;
+    assert_eq!(x1.1["schema"], json!(record("X")), "{x1:?}");
+    assert_eq!(
+        s.text("/contexts/.x/schemas/ids/2/schema").await,
+        record("Y")
+    );
+    let default = s.get(&format!("/schemas/ids/{a}")).await;
+    assert_eq!(default.1["schema"], json!(record("A")));
+    let missing = s.get("/contexts/.x/schemas/ids/3").await;
+    assert_eq!((missing.0, &missing.1["error_code"]), (404, &json!(40403)));
+    let max = s.get("/contexts/.x/schemas/ids/1?fetchMaxId=true").await;
+    assert_eq!(max.1["maxId"], json!(2), "{max:?}");
+    assert_eq!(
+        s.get("/contexts/.x/schemas/ids/1/subjects").await.1,
+        json!([":.x:one", ":.x:three"])
+    );
+    assert_eq!(
+        s.get("/contexts/.y/schemas/ids/1/versions").await.1,
+        json!([{"subject": ":.y:b", "version": 1}])
+    );
+    assert_eq!(
+        s.get(&format!("/schemas/ids/{b}/subjects")).await.1,
+        json!(["b"]),
+        "the default context lists its own subjects"
+    );
+    // A guid lists the schema's id in every context that has it.
+    let guid = shared.1["guid"].as_str().unwrap().to_owned();
+    assert_eq!(
+        s.get(&format!("/schemas/guids/{guid}/ids")).await.1,
+        json!([{"context": ".", "id": b}, {"context": ".y", "id": 1}])
+    );
+
+    // IMPORT into a context takes the context's id; new ids there go past it.
+    assert_eq!(
+        s.put("/mode/:.imp:", &json!({"mode": "IMPORT"})).await.0,
+        200
+    );
+    let imported = s
+        .post(
+            "/subjects/:.imp:s/versions",
+            &json!({"schema": record("I"), "id": 7, "version": 1}),
+        )
+        .await;
+    assert_eq!(imported.1["id"], json!(7), "{imported:?}");
+    let clash = s
+        .post(
+            "/subjects/:.imp:t/versions",
+            &json!({"schema": record("J"), "id": 7, "version": 1}),
+        )
+        .await;
+    assert_eq!(
+        (clash.0, &clash.1["error_code"]),
+        (422, &json!(42205)),
+        "{clash:?}"
+    );
+    assert_eq!(s.delete("/mode/:.imp:").await.0, 200);
+    let after = s.post("/subjects/:.imp:u/versions", &body("K")).await;
+    assert_eq!(after.1["id"], json!(8), "{after:?}");
+
+    // Deleted for good, a context's id is not handed out again.
+    assert_eq!(s.delete("/subjects/:.x:two").await.0, 200);
+    assert_eq!(s.delete("/subjects/:.x:two?permanent=true").await.0, 200);
+    let next = s.post("/subjects/:.x:four/versions", &body("Z")).await;
+    assert_eq!(next.1["id"], json!(3), "{next:?}");
+    s.stop().await;
+}
+both_backends!(each_context_has_its_own_ids);
+
+/// Migration 0011 on versions registered in a named context before it: they keep the ids they
+/// had (the rows' own), and the context's next id goes past them.
+async fn versions_from_before_context_ids_keep_theirs(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.register("a", "AVRO", &record("A")).await;
+    s.register("b", "AVRO", &record("B")).await;
+    s.post(
+        "/subjects/:.old:s/versions",
+        &json!({"schema": record("S")}),
+    )
+    .await;
+    // As the data was before 0011: no context ids.
+    for sql in [
+        "UPDATE subject_versions SET context_id = NULL",
+        "DELETE FROM context_ids",
+        "DELETE FROM context_id_counters",
+    ] {
+        common::exec(&s, sql).await;
+    }
+    let dir = if s.database_url.starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let path = format!(
+        "{}/migrations/{dir}/0011_context_ids.sql",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let migration: String = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let backfill: Vec<&str> = migration
+        .split(';')
+        .map(str::trim)
+        .filter(|st| st.starts_with("INSERT") || st.starts_with("UPDATE"))
+        .collect();
+    assert_eq!(backfill.len(), 3, "{backfill:?}");
+    for sql in backfill {
+        common::exec(&s, sql).await;
+    }
+    let (_, old) = s.get("/subjects/:.old:s/versions/1?deleted=true").await;
+    assert_eq!(old["id"], json!(3), "the row's own id, as before: {old}");
+    let by_id = s.get("/contexts/.old/schemas/ids/3").await;
+    assert_eq!(by_id.1["schema"], json!(record("S")), "{by_id:?}");
+    let next = s
+        .post(
+            "/subjects/:.old:t/versions",
+            &json!({"schema": record("T")}),
+        )
+        .await;
+    assert_eq!(next.1["id"], json!(4), "past the kept ids: {next:?}");
+    s.stop().await;
+}
+both_backends!(versions_from_before_context_ids_keep_theirs);

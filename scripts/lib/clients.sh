@@ -33,6 +33,9 @@ ensure_schemathesis() {
 # any 5xx, or a response whose body or content type the document does not allow. One worker:
 # with several threads, hypothesis's lambda-source parsing on Python 3.11 can fail inside
 # schemathesis itself ("AST constructor recursion depth mismatch"), a tool error, not ours.
+# hypothesis's filter_too_much health check is off: it judges the generator (too many drawn
+# path values unusable in a URL, e.g. for DELETE /contexts/{context}), not the API, and which
+# operation trips it moves with the seed as operations are added.
 run_schemathesis() {
   local url=$1 out phase
   out=$(mktemp)
@@ -40,7 +43,7 @@ run_schemathesis() {
     if ! "$SCHEMATHESIS_VENV/bin/schemathesis" run "$url/openapi.json" \
       --checks not_a_server_error,response_schema_conformance,content_type_conformance \
       --phases "$phase" --max-examples 25 --max-time 90 --workers 1 --seed 1 \
-      --generation-database none --no-color >"$out" 2>&1; then
+      --generation-database none --suppress-health-check=filter_too_much --no-color >"$out" 2>&1; then
       cat "$out"
       rm -f "$out"
       return 1

@@ -5,22 +5,25 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use registry_core::SchemaType;
 use registry_core::api::SubjectVersionPair;
+use registry_core::qualified::QualifiedSubject;
 use serde::Deserialize;
 
 use super::extract::{Query, lenient_bool, parse_id, subject_filter};
 use super::respond::{cached, ok, page, raw};
 use super::{ApiError, AppState};
-use crate::service::{ServiceError, subject_version};
+use crate::service::{ServiceError, in_context, named_context, subject_version};
 use crate::store::{Deleted, Usage};
 
-/// `GET /schemas/ids/{id}`'s parameters (`subject`, `format` and `referenceFormat` are accepted
-/// and have no effect: there is one id space, and no format other than the stored text;
-/// `findTags` is read by [`super::tags::wanted`]).
+/// `GET /schemas/ids/{id}`'s parameters (`format` and `referenceFormat` are accepted and have
+/// no effect: there is no format other than the stored text; `findTags` is read by
+/// [`super::tags::wanted`]).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ByIdQuery {
     #[serde(default, deserialize_with = "lenient_bool")]
     fetch_max_id: bool,
+    /// A subject whose context the id is in (`:.ctx:` alone names the context).
+    subject: Option<String>,
 }
 
 pub async fn by_id(
@@ -30,7 +33,10 @@ pub async fn by_id(
     Query(q): Query<ByIdQuery>,
     Query(params): super::tags::Pairs,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
+    let id = state
+        .registry
+        .row_of(parse_id(&id)?, q.subject.as_deref())
+        .await?;
     state.registry.count_read(id);
     let body = state.registry.schema_body(id).await?;
     let tags = super::tags::wanted(&params);
@@ -41,7 +47,7 @@ pub async fn by_id(
     let mut answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body.body)
         .map_err(|e| ServiceError::Internal(format!("cached schema body: {e}")))?;
     if q.fetch_max_id {
-        let max_id = state.registry.max_schema_id().await?;
+        let max_id = state.registry.max_id_in(q.subject.as_deref()).await?;
         answer.insert("maxId".into(), max_id.into());
     }
     let Some(tags) = tags else {
@@ -60,20 +66,38 @@ pub async fn by_guid(
     Ok(cached(&headers, &body))
 }
 
-/// The (context, id) pairs a guid has: one, in the default context.
+/// The (context, id) pairs a guid has: the default context's and each named context's.
 pub async fn ids_by_guid(
     State(state): State<AppState>,
     Path(guid): Path<String>,
 ) -> Result<Response, ApiError> {
     let s = state.registry.stored_by_guid(&guid).await?;
-    Ok(ok(&serde_json::json!([{"context": ".", "id": s.id}])))
+    let pairs: Vec<serde_json::Value> = state
+        .registry
+        .contexts_of_row(s.id)
+        .await?
+        .into_iter()
+        .map(|(context, id)| serde_json::json!({"context": context, "id": id}))
+        .collect();
+    Ok(ok(&pairs))
+}
+
+/// `subject`, naming the context of an id.
+#[derive(Debug, Default, Deserialize)]
+pub struct ContextQuery {
+    subject: Option<String>,
 }
 
 pub async fn text_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(q): Query<ContextQuery>,
 ) -> Result<Response, ApiError> {
-    Ok(raw(state.registry.stored(parse_id(&id)?).await?.text))
+    let row = state
+        .registry
+        .row_of(parse_id(&id)?, q.subject.as_deref())
+        .await?;
+    Ok(raw(state.registry.stored(row).await?.text))
 }
 
 /// The parameters of `/schemas/ids/{id}/subjects` and `/versions`.
@@ -87,16 +111,19 @@ pub struct UsageQuery {
     limit: Option<i64>,
 }
 
-/// The subject versions using schema `id` that `q` selects (before paging).
+/// The subject versions using schema `id` that `q` selects (before paging): in the context the
+/// id is in (`subject`'s, or the default one), only `subject`'s when it names one.
 async fn usage_of(state: &AppState, id: &str, q: &UsageQuery) -> Result<Vec<Usage>, ApiError> {
-    let usage = state
-        .registry
-        .schema_usage(parse_id(id)?, q.deleted)
-        .await?;
-    Ok(match q.subject.as_deref().filter(|s| !s.is_empty()) {
-        Some(subject) => usage.into_iter().filter(|u| u.subject == subject).collect(),
-        None => usage,
-    })
+    let subject = q.subject.as_deref();
+    let row = state.registry.row_of(parse_id(id)?, subject).await?;
+    let usage = state.registry.schema_usage(row, q.deleted).await?;
+    let context = named_context(subject);
+    let named = subject.filter(|s| !QualifiedSubject::parse(s).subject.is_empty());
+    Ok(usage
+        .into_iter()
+        .filter(|u| in_context(u, context.as_deref()))
+        .filter(|u| named.is_none_or(|s| u.subject == s))
+        .collect())
 }
 
 pub async fn subjects_of(

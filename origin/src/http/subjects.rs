@@ -281,11 +281,14 @@ pub async fn referenced_by(
     State(state): State<AppState>,
     Path((subject, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let ids = state
+    let rows = state
         .registry
         .referenced_by(&subject, parse_version(&version)?)
         .await?;
-    Ok(ok(&ids))
+    Ok(ok(&state
+        .registry
+        .ids_in_context_of(&subject, rows)
+        .await?))
 }
 
 /// The latest version of `subject` whose `metadata.properties` holds every `key`=`value` pair

@@ -94,6 +94,10 @@ impl Registry {
             check_subject(s)?;
         }
         let level = update.level().map(parse_level).transpose()?;
+        // Sent under both names, both must be levels (the answer echoes both).
+        if let Some(other) = update.compatibility_level.as_deref() {
+            parse_level(other)?;
+        }
         check_fields(&update.fields)?;
         let current = self.db.run(|s| s.settings(subject)).await?;
         let fields = Self::fields_of(&current).updated_with(&update.fields);

@@ -15,7 +15,7 @@ pub fn subject_version(record: &VersionRecord) -> api::SubjectVersion {
     api::SubjectVersion {
         subject: record.subject.clone(),
         version: record.version,
-        id: record.schema.id,
+        id: record.id(),
         guid: Some(record.schema.guid.clone()),
         schema_type: record.schema.schema_type,
         schema: record.schema.text.clone(),

@@ -8,6 +8,7 @@ use registry_core::api::Mode;
 use registry_core::change::Change;
 use registry_core::config::{self, ConfigFields};
 use registry_core::invalidation::EventKind;
+use registry_core::qualified::QualifiedSubject;
 use registry_core::search::SearchTerms;
 use registry_core::{CompatibilityLevel, Schema, SchemaType};
 use serde_json::Value;
@@ -268,7 +269,7 @@ impl Registry {
         }
         if let Some(same) = same {
             return Ok(Decision::Existing(Registered {
-                id: same.schema.id,
+                id: same.id(),
                 guid: same.schema.guid.clone(),
                 version: same.version,
                 schema_type: same.schema.schema_type,
@@ -378,10 +379,10 @@ impl Registry {
                 }));
             }
         }
-        let (id, version, ts) = self.insert(&mut *tx, input, schema, terms).await?;
+        let (row, id, version, ts) = self.insert(&mut *tx, input, schema, terms).await?;
         let mut change = Change::new(EventKind::Register, Some(subject));
         change.versions = vec![version];
-        change.ids = vec![id];
+        change.ids = vec![row];
         let stale = self.commit_change(tx, &change, &input.actor, None).await?;
         Ok(Some(Written {
             value: Registered {
@@ -397,17 +398,26 @@ impl Registry {
         }))
     }
 
-    /// The schema row (found or inserted), the version row and its search document: the id,
-    /// the version and when it was registered.
+    /// The schema row (found or inserted), the version row and its search document: the row's
+    /// id, the id the subject's context gives it, the version and when it was registered. An
+    /// IMPORT id is the row's in the default context, the context's own in a named one.
     async fn insert(
         &self,
         tx: &mut dyn WriteTx,
         input: &RegisterInput,
         schema: &Schema,
         terms: &SearchTerms,
-    ) -> Result<(i64, i32, i64), ServiceError> {
-        let id = schema_row(tx, input.import_id, schema).await?;
+    ) -> Result<(i64, i64, i32, i64), ServiceError> {
         let subject = input.subject.as_str();
+        let qualified = QualifiedSubject::parse(subject);
+        let named = !qualified.is_default_context();
+        let row_import = if named { None } else { input.import_id };
+        let id = schema_row(tx, row_import, schema).await?;
+        let context_id = if named {
+            Some(context_id(tx, &qualified.context, input.import_id, id).await?)
+        } else {
+            None
+        };
         let version = match input.import_version {
             Some(v) => v,
             // Past the highest version the subject ever had: numbers are never reused.
@@ -443,11 +453,12 @@ impl Registry {
             metadata: metadata.as_deref(),
             rule_set: input.rule_set.as_deref(),
             registered_ms: crate::store::now_ms(),
+            context_id,
         };
         tx.insert_version(&row).await?;
         tx.insert_search_doc(&row, schema.schema_type.as_str(), terms)
             .await?;
-        Ok((id, version, row.registered_ms))
+        Ok((id, context_id.unwrap_or(id), version, row.registered_ms))
     }
 }
 
@@ -534,6 +545,50 @@ async fn schema_row(
             .schema_id(&fingerprint)
             .await?
             .ok_or_else(|| ServiceError::Internal("schema row vanished after a conflict".into())),
+    }
+}
+
+/// The id schema row `row` has in the named `context`: the one it was given, or a new one (the
+/// IMPORT id when given, which nothing else in the context may have, now or before).
+async fn context_id(
+    tx: &mut dyn WriteTx,
+    context: &str,
+    import_id: Option<i64>,
+    row: i64,
+) -> Result<i64, ServiceError> {
+    let conflict = |found: i64, wanted: i64| {
+        ServiceError::IdConflict(format!(
+            "this schema is already registered with id {found} in context {context}, not {wanted}"
+        ))
+    };
+    if let Some(found) = tx.id_in_context(context, row).await? {
+        return match import_id {
+            Some(wanted) if wanted != found => Err(conflict(found, wanted)),
+            _ => Ok(found),
+        };
+    }
+    let id = match import_id {
+        Some(wanted) => {
+            if tx.context_id_taken(context, wanted).await? {
+                return Err(ServiceError::IdConflict(format!(
+                    "id {wanted} is already used by another schema in context {context}"
+                )));
+            }
+            tx.context_ids_past(context, wanted).await?;
+            wanted
+        }
+        None => tx.next_context_id(context).await?,
+    };
+    if tx.insert_context_id(context, id, row).await? {
+        return Ok(id);
+    }
+    // Another registration gave the row an id in the context and committed first.
+    match tx.id_in_context(context, row).await? {
+        Some(found) if import_id.is_none_or(|w| w == found) => Ok(found),
+        Some(found) => Err(conflict(found, id)),
+        None => Err(ServiceError::IdConflict(format!(
+            "id {id} is already used by another schema in context {context}"
+        ))),
     }
 }
 

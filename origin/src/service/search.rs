@@ -13,7 +13,13 @@ const INDEX_BATCH: i64 = 500;
 impl Registry {
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, ServiceError> {
         let started = std::time::Instant::now();
-        let page = self.db.run(|s| s.search(query)).await?;
+        let mut page = self.db.run(|s| s.search(query)).await?;
+        // A hit in a named context shows the id that context gives the schema.
+        for hit in &mut page.hits {
+            if let [id] = self.ids_in_context_of(&hit.subject, vec![hit.id]).await?[..] {
+                hit.id = id;
+            }
+        }
         metrics::histogram!("registry_search_seconds").record(started.elapsed().as_secs_f64());
         Ok(page)
     }
@@ -54,6 +60,7 @@ impl Registry {
                     rule_set: None,
                     // Not written with a search document.
                     registered_ms: 0,
+                    context_id: None,
                 };
                 tx.insert_search_doc(&row, &v.schema_type, terms).await?;
             }

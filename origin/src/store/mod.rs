@@ -10,6 +10,7 @@
 
 mod adapter;
 mod associations;
+mod context_ids;
 mod contexts;
 mod database;
 mod log;
@@ -241,6 +242,47 @@ pub trait ContextStore: Send + Sync {
     async fn remove_context(&self, name: &str) -> Result<ContextRemoval, StoreError>;
 }
 
+/// The ids of the named contexts (the default context's ids are the schema rows' own).
+#[async_trait]
+pub trait ContextIdReads: Send + Sync {
+    /// The schema row that has id `id` in `context` (`.ctx`), if any ever had.
+    async fn row_of_context_id(&self, context: &str, id: i64) -> Result<Option<i64>, StoreError>;
+
+    /// The id schema row `row` has in `context`.
+    async fn context_id_of_row(&self, context: &str, row: i64) -> Result<Option<i64>, StoreError>;
+
+    /// The highest id handed out in `context` (0 for none).
+    async fn max_context_id(&self, context: &str) -> Result<i64, StoreError>;
+
+    /// Every (named context, id) schema row `row` has.
+    async fn context_ids_of_row(&self, row: i64) -> Result<Vec<(String, i64)>, StoreError>;
+}
+
+/// The registration's primitives for the named contexts' ids.
+#[async_trait]
+pub trait ContextIdWrites: Send {
+    /// The id schema row `row` has in `context`, as this transaction sees it.
+    async fn id_in_context(&mut self, context: &str, row: i64) -> Result<Option<i64>, StoreError>;
+
+    /// Whether `id` names a schema in `context`, or did.
+    async fn context_id_taken(&mut self, context: &str, id: i64) -> Result<bool, StoreError>;
+
+    /// The next id of `context`'s counter (which moves past it).
+    async fn next_context_id(&mut self, context: &str) -> Result<i64, StoreError>;
+
+    /// Moves `context`'s counter to at least `id`.
+    async fn context_ids_past(&mut self, context: &str, id: i64) -> Result<(), StoreError>;
+
+    /// Gives schema row `row` id `id` in `context`; false when either already has one there
+    /// (another registration may have given the row one first).
+    async fn insert_context_id(
+        &mut self,
+        context: &str,
+        id: i64,
+        row: i64,
+    ) -> Result<bool, StoreError>;
+}
+
 /// Full-text search over the versions' documents.
 #[async_trait]
 pub trait SearchStore: Send + Sync {
@@ -292,6 +334,7 @@ pub trait Store:
     + EdgeStore
     + AssociationStore
     + ContextStore
+    + ContextIdReads
     + SearchStore
     + ReadCounters
     + Backend
@@ -306,6 +349,7 @@ impl<T> Store for T where
         + EdgeStore
         + AssociationStore
         + ContextStore
+        + ContextIdReads
         + SearchStore
         + ReadCounters
         + Backend
@@ -316,7 +360,7 @@ impl<T> Store for T where
 /// settings change or key administration. Nothing is written unless [`WriteTx::commit`] is
 /// called; dropping the transaction rolls it back.
 #[async_trait]
-pub trait WriteTx: Send {
+pub trait WriteTx: ContextIdWrites + Send {
     /// Locks `subject` against other writers until commit (creating its row) and returns its
     /// settings.
     async fn lock_subject(&mut self, subject: &str) -> Result<Settings, StoreError>;

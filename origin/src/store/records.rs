@@ -27,7 +27,17 @@ pub struct VersionRecord {
     pub rule_set: Option<String>,
     /// When the version was registered (milliseconds since 1970).
     pub registered_ms: Option<i64>,
+    /// The schema's id in the subject's named context (`None` in the default context, whose
+    /// ids are the schema rows' own).
+    pub context_id: Option<i64>,
     pub schema: StoredSchema,
+}
+
+impl VersionRecord {
+    /// The schema's id as the subject's context gives it.
+    pub fn id(&self) -> i64 {
+        self.context_id.unwrap_or(self.schema.id)
+    }
 }
 
 /// A version's number and state, without its schema.
@@ -134,6 +144,8 @@ pub struct NewVersion<'a> {
     pub rule_set: Option<&'a str>,
     /// When it is registered (milliseconds since 1970).
     pub registered_ms: i64,
+    /// The schema's id in the subject's named context.
+    pub context_id: Option<i64>,
 }
 
 /// An event of the log, as stored.

@@ -9,7 +9,7 @@ use super::Deleted;
 macro_rules! select_versions {
     ($($clauses:literal),+) => {
         concat!(
-            "SELECT v.subject, v.version, v.deleted, v.metadata, v.rule_set, v.created_ms, ",
+            "SELECT v.subject, v.version, v.deleted, v.metadata, v.rule_set, v.created_ms, v.context_id, ",
             "s.id, s.fingerprint, s.guid, s.schema_type, s.schema_text, s.refs ",
             "FROM subject_versions v JOIN schemas s ON s.id = v.schema_id ",
             $($clauses),+
@@ -195,7 +195,8 @@ pub const INSERT_SCHEMA: &str = "INSERT INTO schemas (id, fingerprint, schema_ty
 pub const INSERT_REFERENCE: &str = "INSERT INTO schema_references \
      (schema_id, name, ref_subject, ref_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 pub const INSERT_VERSION: &str = "INSERT INTO subject_versions \
-     (subject, version, schema_id, metadata, rule_set, created_ms) VALUES ($1, $2, $3, $4, $5, $6)";
+     (subject, version, schema_id, metadata, rule_set, created_ms, context_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 pub const INSERT_SEARCH_DOC: &str = "INSERT INTO search_docs \
      (subject, version, schema_id, schema_type, subject_terms, names, tags, docs, body) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";

@@ -130,6 +130,7 @@ impl<T: SqlTransaction> WriteTx for T {
             Arg::OptText(v.metadata),
             Arg::OptText(v.rule_set),
             Arg::Int(v.registered_ms),
+            Arg::OptInt(v.context_id),
         ];
         self.execute(sql::INSERT_VERSION, &args).await?;
         let qualified = QualifiedSubject::parse(v.subject);

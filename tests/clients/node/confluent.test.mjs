@@ -193,6 +193,7 @@ test('contexts: qualified subjects, and a client whose URL is a context prefix',
   const context = `.${fresh('jsctx')}`
   const subject = `:${context}:orders-value`
   const id = await client.register(subject, avro(unique()))
+  assert.equal(id, 1, 'a context counts its own ids from 1')
   const inContext = new SchemaRegistryClient({
     baseURLs: [`${url}/contexts/${context}`],
     ...(userInfo ? { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } } : {}),

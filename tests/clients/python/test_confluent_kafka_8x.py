@@ -249,6 +249,10 @@ def test_contexts(client):
     latest = in_context.get_latest_version("orders-value")
     assert (latest.subject, latest.schema_id) == (subject, schema_id)
     assert in_context.get_subjects() == [subject]
+    # Ids are the context's own, as in Confluent: its first schema is 1 there, and a read by id
+    # through the prefix finds it in the context.
+    assert schema_id == 1
+    assert json.loads(in_context.get_schema(schema_id).schema_str) == json.loads(ORDER)
 
 
 def test_modes(client):
