@@ -50,6 +50,9 @@ pub fn plan(method: &str, path: &str, query: Option<&str>) -> Plan {
         EdgeRole::Cached => {
             routes::read_key_with_query(&matched, query).map_or(Plan::Forward, Plan::Read)
         }
+        // A validation by id in a named context (`?subject=`) reads that context's id: the
+        // origin's to answer.
+        EdgeRole::Validate if query.is_some_and(|q| !q.is_empty()) => Plan::Forward,
         EdgeRole::Validate => validate_plan(matched.route.op, path),
         EdgeRole::Forward => Plan::Forward,
     }
@@ -195,5 +198,10 @@ mod tests {
         };
         assert_eq!(schema_path, "/subjects/s%2Fx/versions/latest");
         assert_eq!(schema_key.map(|k| k.kv_key()), Some("latest/s%2Fx".into()));
+        // An id in a named context is the origin's to resolve.
+        assert!(matches!(
+            plan("POST", "/schemas/ids/1/validate", Some("subject=:.ctx:")),
+            Plan::Forward
+        ));
     }
 }

@@ -248,6 +248,23 @@ async fn each_context_has_its_own_ids(backend: Backend) {
         json!(["b"]),
         "the default context lists its own subjects"
     );
+    // Validation by id, too: a JSON Schema that is id 1 in `.v`, where the default id 1 is a record.
+    let string = json!({"schemaType": "JSON", "schema": r#"{"type":"string"}"#});
+    assert_eq!(
+        s.post("/subjects/:.v:s/versions", &string).await.1["id"],
+        json!(1)
+    );
+    let in_v = s
+        .post("/contexts/.v/schemas/ids/1/validate", &json!("hello"))
+        .await;
+    assert_eq!(in_v.1["results"][0]["valid"], json!(true), "{in_v:?}");
+    let default = s.post("/schemas/ids/1/validate", &json!("hello")).await;
+    assert_eq!(
+        default.1["results"][0]["valid"],
+        json!(false),
+        "{default:?}"
+    );
+
     // A guid lists the schema's id in every context that has it.
     let guid = shared.1["guid"].as_str().unwrap().to_owned();
     assert_eq!(

@@ -292,7 +292,7 @@ fn doc(operation: Op) -> OpDoc {
             "Validate payloads against a schema id (extension)",
             ok(&reference("ValidateResponse")),
         )
-        .params([id])
+        .params([id, q("subject", &c::s())])
         .body(&reference("ValidateRequest")),
         CheckCompatibility => op(
             "Check against the versions the level names",

@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::Value;
 
-use super::extract::{SizedBody, parse_id, parse_version};
+use serde::Deserialize;
+
+use super::extract::{Query, SizedBody, parse_id, parse_version};
 use super::respond::ok;
 use super::{ApiError, AppState};
 
@@ -22,14 +24,22 @@ pub async fn by_version(
     Ok(ok(&answer))
 }
 
+/// `subject`, naming the context of the id.
+#[derive(Debug, Default, Deserialize)]
+pub struct ContextQuery {
+    subject: Option<String>,
+}
+
 pub async fn by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(q): Query<ContextQuery>,
     SizedBody(body, bytes): SizedBody<Value>,
 ) -> Result<Response, ApiError> {
-    let answer = state
+    let row = state
         .registry
-        .validate_id(parse_id(&id)?, body, bytes)
+        .row_of(parse_id(&id)?, q.subject.as_deref())
         .await?;
+    let answer = state.registry.validate_id(row, body, bytes).await?;
     Ok(ok(&answer))
 }
