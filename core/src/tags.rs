@@ -79,54 +79,83 @@ where
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
-/// An entity path that names nothing in the schema.
+/// Why a tags edit cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoSuchEntity(pub String);
+pub enum TagError {
+    /// An entity path that names nothing in the schema.
+    NoSuchEntity(String),
+    /// More entities than one edit may name.
+    TooManyEntities(usize),
+}
 
-impl std::fmt::Display for NoSuchEntity {
+impl std::fmt::Display for TagError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "No matching path '{}' found in the schema", self.0)
+        match self {
+            Self::NoSuchEntity(path) => {
+                write!(f, "No matching path '{path}' found in the schema")
+            }
+            Self::TooManyEntities(n) => write!(
+                f,
+                "a tags edit names {n} entities; at most {MAX_ENTITIES} can be edited at once"
+            ),
+        }
     }
 }
 
+/// The most entities one edit may name (each is a walk of the schema).
+pub const MAX_ENTITIES: usize = 1000;
+
 /// `doc` with the tags of `add` added and those of `remove` removed, entity by entity (an
-/// entity left without tags loses the keyword).
+/// entity left without tags loses the keyword). Linear in the tags; one walk of the schema per
+/// entity.
 pub fn modify(
     ty: SchemaType,
     doc: &mut Value,
     add: &[SchemaTags],
     remove: &[SchemaTags],
-) -> Result<(), NoSuchEntity> {
-    let mut entities: Vec<&SchemaEntity> = Vec::new();
-    for t in add.iter().chain(remove) {
-        if !entities.contains(&&t.entity) {
-            entities.push(&t.entity);
-        }
-    }
-    let named = |list: &[SchemaTags], e: &SchemaEntity| -> Vec<String> {
-        list.iter()
-            .filter(|t| &t.entity == e)
-            .flat_map(|t| t.tags.iter().cloned())
-            .collect()
-    };
-    for entity in entities {
-        let pointer =
-            find(ty, doc, entity).ok_or_else(|| NoSuchEntity(entity.entity_path.clone()))?;
-        let Some(Value::Object(node)) = doc.pointer_mut(&pointer) else {
-            return Err(NoSuchEntity(entity.entity_path.clone()));
-        };
-        let mut tags = tags_of(node.get(TAGS));
-        for tag in named(add, entity) {
-            if !tags.contains(&tag) {
-                tags.push(tag);
+) -> Result<(), TagError> {
+    use std::collections::{HashMap, HashSet};
+    // Per entity, in the order first named: the tags to add (in order) and to remove.
+    let mut order: Vec<&SchemaEntity> = Vec::new();
+    let mut edits: HashMap<&SchemaEntity, (Vec<&str>, HashSet<&str>)> = HashMap::new();
+    for (list, adding) in [(add, true), (remove, false)] {
+        for t in list {
+            let edit = edits.entry(&t.entity).or_insert_with(|| {
+                order.push(&t.entity);
+                (Vec::new(), HashSet::new())
+            });
+            for tag in &t.tags {
+                if adding {
+                    edit.0.push(tag);
+                } else {
+                    edit.1.insert(tag);
+                }
             }
         }
-        let removed = named(remove, entity);
-        tags.retain(|t| !removed.contains(t));
+    }
+    if order.len() > MAX_ENTITIES {
+        return Err(TagError::TooManyEntities(order.len()));
+    }
+    for entity in order {
+        let missing = || TagError::NoSuchEntity(entity.entity_path.clone());
+        let pointer = find(ty, doc, entity).ok_or_else(missing)?;
+        let Some(Value::Object(node)) = doc.pointer_mut(&pointer) else {
+            return Err(missing());
+        };
+        let (added, removed) = &edits[entity];
+        let existing = tags_of(node.get(TAGS));
+        let mut seen: HashSet<&str> = HashSet::new();
+        let tags: Vec<Value> = existing
+            .iter()
+            .map(String::as_str)
+            .chain(added.iter().copied())
+            .filter(|t| seen.insert(t) && !removed.contains(t))
+            .map(|t| Value::String(t.to_owned()))
+            .collect();
         if tags.is_empty() {
             node.shift_remove(TAGS);
         } else {
-            node.insert(TAGS.into(), tags.into_iter().map(Value::String).collect());
+            node.insert(TAGS.into(), Value::Array(tags));
         }
     }
     Ok(())
@@ -139,8 +168,9 @@ pub fn find_tags(ty: SchemaType, doc: &Value, wanted: &[String]) -> Vec<SchemaTa
         SchemaType::Avro => avro_tagged(doc, None, &mut out),
         SchemaType::Json => json_tagged(doc, "", true, &mut out),
     }
-    let any = wanted.iter().any(|w| w == "*");
-    out.retain(|t| any || t.tags.iter().any(|tag| wanted.contains(tag)));
+    let wanted: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
+    let any = wanted.contains("*");
+    out.retain(|t| any || t.tags.iter().any(|tag| wanted.contains(tag.as_str())));
     out
 }
 
@@ -462,6 +492,26 @@ mod tests {
             missing.unwrap_err().to_string(),
             "No matching path 'does.not.exist' found in the schema"
         );
+        // Hostile sizes stay linear: many tags on one entity, and a cap on entities.
+        let many: Vec<String> = (0..200_000).map(|i| format!("T{i}")).collect();
+        let big = SchemaTags {
+            entity: SchemaEntity {
+                entity_path: "myrecord".into(),
+                entity_type: EntityType::Record,
+            },
+            tags: many.clone(),
+        };
+        let both = std::slice::from_ref(&big);
+        modify(SchemaType::Avro, &mut doc, both, both).unwrap();
+        assert!(doc.get(TAGS).is_none());
+        let entities: Vec<SchemaTags> = (0..=MAX_ENTITIES)
+            .map(|i| tags(&format!("r{i}"), EntityType::Record, &["T"]))
+            .collect();
+        assert_eq!(
+            modify(SchemaType::Avro, &mut doc, &entities, &[]),
+            Err(TagError::TooManyEntities(MAX_ENTITIES + 1))
+        );
+        assert!(find_tags(SchemaType::Avro, &doc, &many).is_empty());
     }
 
     #[test]
