@@ -86,7 +86,7 @@ doc = json.load(open("benches/callgrind-baseline.json"))
 doc["paths"]["fingerprint"]["instructions_per_op"] = int(doc["paths"]["fingerprint"]["instructions_per_op"] * 0.9)
 json.dump(doc, open(sys.argv[1], "w"))
 PY
-if BENCH_GATE_BASELINE="$gate_dir/lowered.json" target/release/callgrind-gate >"$gate_dir/out" 2>&1; then
+if BENCH_GATE_BASELINE="$gate_dir/lowered.json" target/gate/callgrind-gate >"$gate_dir/out" 2>&1; then
   cat "$gate_dir/out"; echo "the gate passed a path 11% over its baseline"; exit 1
 fi
 grep -q "benchmark gate FAILED: fingerprint" "$gate_dir/out" || { cat "$gate_dir/out"; exit 1; }
