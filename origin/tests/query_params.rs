@@ -131,3 +131,40 @@ async fn usage_filter_and_paging(backend: Backend) {
     s.stop().await;
 }
 both_backends!(usage_filter_and_paging);
+
+/// `format=resolved`: an Avro schema with its references' named types written out in full
+/// where first used; the stored text otherwise.
+async fn format_resolved(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let sub = r#"{"type":"record","name":"Subrecord","namespace":"otherns","fields":[{"name":"field2","type":"string"}]}"#;
+    let main = r#"{"type":"record","name":"MyRecord","namespace":"ns","fields":[{"name":"field1","type":"otherns.Subrecord"}]}"#;
+    s.register("reference", "AVRO", sub).await;
+    let body = json!({"schema": main,
+        "references": [{"name": "otherns.Subrecord", "subject": "reference", "version": 1}]});
+    let (status, registered) = s.post("/subjects/referrer/versions", &body).await;
+    assert_eq!(status, 200, "{registered}");
+    let id = registered["id"].as_i64().unwrap();
+    let inlined = r#"{"type":"record","name":"MyRecord","namespace":"ns","fields":[{"name":"field1","type":{"type":"record","name":"Subrecord","namespace":"otherns","fields":[{"name":"field2","type":"string"}]}}]}"#;
+    let (_, by_id) = s.get(&format!("/schemas/ids/{id}?format=resolved")).await;
+    assert_eq!(by_id["schema"], inlined, "{by_id}");
+    assert_eq!(by_id["references"][0]["subject"], "reference");
+    let (_, version) = s.get("/subjects/referrer/versions/1?format=resolved").await;
+    assert_eq!(version["schema"], inlined, "{version}");
+    assert_eq!(
+        s.text(&format!("/schemas/ids/{id}/schema?format=resolved"))
+            .await,
+        inlined
+    );
+    assert_eq!(
+        s.text("/subjects/referrer/versions/1/schema?format=resolved")
+            .await,
+        inlined
+    );
+    // The stored text for any other format, and without one.
+    for query in ["", "?format=default", "?format=bogus"] {
+        let (_, plain) = s.get(&format!("/schemas/ids/{id}{query}")).await;
+        assert_eq!(plain["schema"], main, "{query}: {plain}");
+    }
+    s.stop().await;
+}
+both_backends!(format_resolved);

@@ -13,6 +13,7 @@ mod identity;
 pub mod incompatibility;
 pub mod model;
 mod parser;
+pub mod resolved;
 mod terms;
 
 use std::sync::Arc;

@@ -14,6 +14,7 @@ mod contexts;
 mod error;
 mod events;
 mod extract;
+mod format;
 mod llm;
 mod misc;
 mod negotiate;

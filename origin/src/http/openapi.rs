@@ -146,6 +146,7 @@ fn doc(operation: Op) -> OpDoc {
             version,
             deleted,
             q("findTags", &c::s()),
+            q("format", &c::s()),
         ]),
         ModifyTags => op(
             "A new version with tags added to and removed from a version's records and fields",
@@ -158,9 +159,12 @@ fn doc(operation: Op) -> OpDoc {
             version,
             q("permanent", &c::b()),
         ]),
-        GetVersionSchema => {
-            op("The raw schema of a version", ok(&json!({}))).params([subject, version, deleted])
-        }
+        GetVersionSchema => op("The raw schema of a version", ok(&json!({}))).params([
+            subject,
+            version,
+            deleted,
+            q("format", &c::s()),
+        ]),
         ReferencedBy => {
             op("Ids of schemas referencing a version", ok(&c::ints())).params([subject, version])
         }
@@ -277,7 +281,11 @@ fn doc(operation: Op) -> OpDoc {
         )
         .params([p("guid")]),
         SchemaTextById => {
-            op("The raw schema by id", ok(&json!({}))).params([id, q("subject", &c::s())])
+            op("The raw schema by id", ok(&json!({}))).params([
+                id,
+                q("subject", &c::s()),
+                q("format", &c::s()),
+            ])
         }
         SubjectsOfSchema => op("Subjects using a schema", ok(&c::strings()))
             .params([id.clone(), deleted.clone(), q("subject", &c::s())])

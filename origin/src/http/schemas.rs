@@ -14,9 +14,8 @@ use super::{ApiError, AppState};
 use crate::service::{ServiceError, in_context, named_context, subject_version};
 use crate::store::{Deleted, Usage};
 
-/// `GET /schemas/ids/{id}`'s parameters (`format` and `referenceFormat` are accepted and have
-/// no effect: there is no format other than the stored text; `findTags` is read by
-/// [`super::tags::wanted`]).
+/// `GET /schemas/ids/{id}`'s parameters (`referenceFormat` is accepted and has no effect;
+/// `findTags` is read by [`super::tags::wanted`]).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ByIdQuery {
@@ -24,6 +23,8 @@ pub struct ByIdQuery {
     fetch_max_id: bool,
     /// A subject whose context the id is in (`:.ctx:` alone names the context).
     subject: Option<String>,
+    /// `resolved`: an Avro schema with its references inlined.
+    format: Option<String>,
 }
 
 pub async fn by_id(
@@ -40,12 +41,20 @@ pub async fn by_id(
     state.registry.count_read(id);
     let body = state.registry.schema_body(id).await?;
     let tags = super::tags::wanted(&params);
-    if !q.fetch_max_id && tags.is_none() {
+    if !q.fetch_max_id && tags.is_none() && q.format.is_none() {
         return Ok(cached(&headers, &body));
     }
     // The highest id moves with every new schema: this answer is not cached.
     let mut answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body.body)
         .map_err(|e| ServiceError::Internal(format!("cached schema body: {e}")))?;
+    if q.format.is_some() {
+        let stored = state.registry.stored(id).await?;
+        let (ty, refs) = (stored.schema_type, &stored.references);
+        let format = q.format.as_deref();
+        if let Some(text) = super::format::render(&state, ty, &stored.text, refs, format).await? {
+            answer.insert("schema".into(), text.into());
+        }
+    }
     if q.fetch_max_id {
         let max_id = state.registry.max_id_in(q.subject.as_deref()).await?;
         answer.insert("maxId".into(), max_id.into());
@@ -82,10 +91,11 @@ pub async fn ids_by_guid(
     Ok(ok(&pairs))
 }
 
-/// `subject`, naming the context of an id.
+/// `subject`, naming the context of an id, and `format`.
 #[derive(Debug, Default, Deserialize)]
 pub struct ContextQuery {
     subject: Option<String>,
+    format: Option<String>,
 }
 
 pub async fn text_by_id(
@@ -97,7 +107,10 @@ pub async fn text_by_id(
         .registry
         .row_of(parse_id(&id)?, q.subject.as_deref())
         .await?;
-    Ok(raw(state.registry.stored(row).await?.text))
+    let stored = state.registry.stored(row).await?;
+    let (ty, refs, format) = (stored.schema_type, &stored.references, q.format.as_deref());
+    let text = super::format::render(&state, ty, &stored.text, refs, format).await?;
+    Ok(raw(text.unwrap_or(stored.text)))
 }
 
 /// The parameters of `/schemas/ids/{id}/subjects` and `/versions`.

@@ -223,14 +223,27 @@ pub async fn get_version(
 ) -> Result<Response, ApiError> {
     let version = parse_version(&version)?;
     let registry = &state.registry;
-    if let Some(tags) = super::tags::wanted(&params) {
+    let tags = super::tags::wanted(&params);
+    let format = params
+        .iter()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.as_str());
+    if tags.is_some() || format.is_some() {
         let deleted = deleted_flag(q.deleted);
         let (found, _) = through_alias(&state, &subject, |s| async move {
             registry.version(&s, version, deleted).await
         })
         .await?;
         let (ty, text) = (found.schema.schema_type, &found.schema.text);
-        return super::tags::with_tags(&subject_version(&found), ty, text, &tags);
+        let mut body = subject_version(&found);
+        let refs = &found.schema.references;
+        if let Some(resolved) = super::format::render(&state, ty, text, refs, format).await? {
+            body.schema = resolved;
+        }
+        return match tags {
+            Some(tags) => super::tags::with_tags(&body, ty, text, &tags),
+            None => Ok(ok(&body)),
+        };
     }
     if q.deleted {
         let (found, _) = through_alias(&state, &subject, |s| async move {
@@ -254,6 +267,7 @@ pub async fn version_schema(
     State(state): State<AppState>,
     Path((subject, version)): Path<(String, String)>,
     Query(q): Query<DeletedQuery>,
+    Query(params): super::tags::Pairs,
 ) -> Result<Response, ApiError> {
     let (version, deleted) = (parse_version(&version)?, deleted_flag(q.deleted));
     let registry = &state.registry;
@@ -261,7 +275,13 @@ pub async fn version_schema(
         registry.version(&s, version, deleted).await
     })
     .await?;
-    Ok(raw(found.schema.text))
+    let format = params
+        .iter()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.as_str());
+    let s = &found.schema;
+    let text = super::format::render(&state, s.schema_type, &s.text, &s.references, format).await?;
+    Ok(raw(text.unwrap_or_else(|| s.text.clone())))
 }
 
 pub async fn delete_version(
