@@ -186,9 +186,13 @@ pub struct SubjectVersion {
     pub rule_set: Option<Value>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
-    /// When the version was registered, in milliseconds since 1970.
+    /// When the version's record was last written, in milliseconds since 1970: when it was
+    /// registered, unless `createTs` is there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<i64>,
+    /// When the version was registered, when its record was rewritten since (a soft delete).
+    #[serde(default, rename = "createTs", skip_serializing_if = "Option::is_none")]
+    pub create_ts: Option<i64>,
 }
 
 /// `GET /schemas/ids/{id}/versions` item and `GET .../referencedby` pairs.

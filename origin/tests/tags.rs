@@ -159,6 +159,14 @@ async fn versions_carry_their_registration_time(backend: Backend) {
         .post("/subjects/t/versions", &json!({"schema": "\"int\""}))
         .await;
     assert_eq!(again["ts"], json!(ts), "and registering it again");
+    assert!(v.get("createTs").is_none(), "{v}");
+    // A soft delete rewrites the record: `ts` moves to then, `createTs` keeps the registration.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert_eq!(s.delete("/subjects/t/versions/1").await.0, 200);
+    let (_, deleted) = s.get("/subjects/t/versions/1?deleted=true").await;
+    assert_eq!(deleted["createTs"], json!(ts), "{deleted}");
+    let rewritten = deleted["ts"].as_i64().unwrap();
+    assert!(rewritten > ts && rewritten <= now_ms(), "{deleted}");
     s.stop().await;
 }
 both_backends!(versions_carry_their_registration_time);

@@ -120,12 +120,13 @@ async fn snapshot(s: &TestServer) -> Vec<(String, u16, Value)> {
     out
 }
 
-/// `body` without the versions' `ts`: an import registers them, at the time of the import (as
-/// Confluent's IMPORT mode does).
+/// `body` without the versions' `ts` and `createTs`: an import registers them, at the time of
+/// the import (as Confluent's IMPORT mode does).
 fn without_ts(body: &mut Value) {
     match body {
         Value::Object(o) => {
             o.shift_remove("ts");
+            o.shift_remove("createTs");
         }
         Value::Array(items) => items.iter_mut().for_each(without_ts),
         _ => {}

@@ -29,7 +29,8 @@ pub fn subject_version(record: &VersionRecord) -> api::SubjectVersion {
             .as_deref()
             .and_then(|m| serde_json::from_str(m).ok()),
         deleted: record.deleted,
-        ts: record.registered_ms,
+        ts: record.rewritten_ms.or(record.registered_ms),
+        create_ts: record.rewritten_ms.and(record.registered_ms),
     }
 }
 

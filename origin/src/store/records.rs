@@ -27,6 +27,8 @@ pub struct VersionRecord {
     pub rule_set: Option<String>,
     /// When the version was registered (milliseconds since 1970).
     pub registered_ms: Option<i64>,
+    /// When its record was last rewritten (a soft delete), if it was.
+    pub rewritten_ms: Option<i64>,
     /// The schema's id in the subject's named context (`None` in the default context, whose
     /// ids are the schema rows' own).
     pub context_id: Option<i64>,

@@ -37,6 +37,8 @@ pub struct VersionRow {
     pub rule_set: Option<String>,
     /// Set for every row since migration 0010.
     pub created_ms: Option<i64>,
+    /// Set by a soft delete since migration 0012.
+    pub updated_ms: Option<i64>,
     /// Set for the versions of named contexts since migration 0011.
     pub context_id: Option<i64>,
     #[sqlx(flatten)]
@@ -115,6 +117,7 @@ impl TryFrom<VersionRow> for VersionRecord {
             metadata: row.metadata,
             rule_set: row.rule_set,
             registered_ms: row.created_ms,
+            rewritten_ms: row.updated_ms,
             context_id: row.context_id,
             schema: row.schema.try_into()?,
         })

@@ -9,7 +9,8 @@ use super::Deleted;
 macro_rules! select_versions {
     ($($clauses:literal),+) => {
         concat!(
-            "SELECT v.subject, v.version, v.deleted, v.metadata, v.rule_set, v.created_ms, v.context_id, ",
+            "SELECT v.subject, v.version, v.deleted, v.metadata, v.rule_set, v.created_ms, v.updated_ms, ",
+            "v.context_id, ",
             "s.id, s.fingerprint, s.guid, s.schema_type, s.schema_text, s.refs ",
             "FROM subject_versions v JOIN schemas s ON s.id = v.schema_id ",
             $($clauses),+
@@ -200,10 +201,10 @@ pub const INSERT_VERSION: &str = "INSERT INTO subject_versions \
 pub const INSERT_SEARCH_DOC: &str = "INSERT INTO search_docs \
      (subject, version, schema_id, schema_type, subject_terms, names, tags, docs, body) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
-pub const MARK_VERSION_DELETED: &str =
-    "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1 AND version = $2";
-pub const MARK_SUBJECT_DELETED: &str =
-    "UPDATE subject_versions SET deleted = TRUE WHERE subject = $1";
+pub const MARK_VERSION_DELETED: &str = "UPDATE subject_versions SET deleted = TRUE, \
+     updated_ms = $3 WHERE subject = $1 AND version = $2 AND NOT deleted";
+pub const MARK_SUBJECT_DELETED: &str = "UPDATE subject_versions SET deleted = TRUE, \
+     updated_ms = $2 WHERE subject = $1 AND NOT deleted";
 pub const REMOVE_VERSION: &str = "DELETE FROM subject_versions WHERE subject = $1 AND version = $2";
 pub const REMOVE_SUBJECT_VERSIONS: &str = "DELETE FROM subject_versions WHERE subject = $1";
 /// A permanently deleted subject keeps its row (its highest version), not its settings.

@@ -169,12 +169,13 @@ impl<T: SqlTransaction> WriteTx for T {
         subject: &str,
         version: Option<i32>,
     ) -> Result<(), StoreError> {
+        let now = super::now_ms();
         if let Some(v) = version {
-            let args = [Arg::Text(subject), Arg::Int32(v)];
+            let args = [Arg::Text(subject), Arg::Int32(v), Arg::Int(now)];
             self.execute(sql::MARK_VERSION_DELETED, &args).await?;
         } else {
-            self.execute(sql::MARK_SUBJECT_DELETED, &[Arg::Text(subject)])
-                .await?;
+            let args = [Arg::Text(subject), Arg::Int(now)];
+            self.execute(sql::MARK_SUBJECT_DELETED, &args).await?;
         }
         Ok(())
     }
