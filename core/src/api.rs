@@ -88,7 +88,7 @@ pub fn accepts_content_type(header: &str) -> bool {
 }
 
 /// A list that may be sent as `null`.
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

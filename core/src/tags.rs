@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::SchemaType;
+use crate::api::null_as_empty;
 use crate::pointer::escape;
 
 /// The most words an entity path may have.
@@ -69,14 +70,6 @@ pub struct TagSchemaRequest {
     /// Names of rules removed from it.
     #[serde(default)]
     pub rules_to_remove: Option<Vec<String>>,
-}
-
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Why a tags edit cannot be made.

@@ -138,6 +138,13 @@ pub struct DeletedQuery {
     pub deleted: bool,
 }
 
+/// `?subject=` naming the context of an id (`:.ctx:` alone names the context), and `?format=`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct IdQuery {
+    pub subject: Option<String>,
+    pub format: Option<String>,
+}
+
 /// A page size: `default` when absent; 422 unless it is between 1 and `max`.
 pub fn page_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
     let limit = limit.unwrap_or(default);

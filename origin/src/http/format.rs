@@ -8,6 +8,14 @@ use registry_core::{SchemaReference, SchemaType};
 
 use super::{ApiError, AppState};
 
+/// The `format` of a read's query pairs.
+pub fn param(params: &[(String, String)]) -> Option<&str> {
+    params
+        .iter()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.as_str())
+}
+
 /// The text `format` asks for, when it differs from the stored one.
 pub async fn render(
     state: &AppState,

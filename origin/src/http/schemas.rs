@@ -8,7 +8,7 @@ use registry_core::api::SubjectVersionPair;
 use registry_core::qualified::QualifiedSubject;
 use serde::Deserialize;
 
-use super::extract::{Query, lenient_bool, parse_id, subject_filter};
+use super::extract::{IdQuery, Query, lenient_bool, parse_id, subject_filter};
 use super::respond::{cached, ok, page, raw};
 use super::{ApiError, AppState};
 use crate::service::{ServiceError, in_context, named_context, subject_version};
@@ -47,23 +47,22 @@ pub async fn by_id(
     // The highest id moves with every new schema: this answer is not cached.
     let mut answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body.body)
         .map_err(|e| ServiceError::Internal(format!("cached schema body: {e}")))?;
-    if q.format.is_some() {
-        let stored = state.registry.stored(id).await?;
-        let (ty, refs) = (stored.schema_type, &stored.references);
-        let format = q.format.as_deref();
-        if let Some(text) = super::format::render(&state, ty, &stored.text, refs, format).await? {
-            answer.insert("schema".into(), text.into());
-        }
-    }
     if q.fetch_max_id {
         let max_id = state.registry.max_id_in(q.subject.as_deref()).await?;
         answer.insert("maxId".into(), max_id.into());
     }
-    let Some(tags) = tags else {
+    if q.format.is_none() && tags.is_none() {
         return Ok(ok(&answer));
-    };
+    }
     let stored = state.registry.stored(id).await?;
-    super::tags::with_tags(&answer, stored.schema_type, &stored.text, &tags)
+    let (ty, refs, format) = (stored.schema_type, &stored.references, q.format.as_deref());
+    if let Some(text) = super::format::render(&state, ty, &stored.text, refs, format).await? {
+        answer.insert("schema".into(), text.into());
+    }
+    match tags {
+        Some(tags) => super::tags::with_tags(&answer, ty, &stored.text, &tags),
+        None => Ok(ok(&answer)),
+    }
 }
 
 pub async fn by_guid(
@@ -91,17 +90,10 @@ pub async fn ids_by_guid(
     Ok(ok(&pairs))
 }
 
-/// `subject`, naming the context of an id, and `format`.
-#[derive(Debug, Default, Deserialize)]
-pub struct ContextQuery {
-    subject: Option<String>,
-    format: Option<String>,
-}
-
 pub async fn text_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<ContextQuery>,
+    Query(q): Query<IdQuery>,
 ) -> Result<Response, ApiError> {
     let row = state
         .registry

@@ -224,10 +224,7 @@ pub async fn get_version(
     let version = parse_version(&version)?;
     let registry = &state.registry;
     let tags = super::tags::wanted(&params);
-    let format = params
-        .iter()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.as_str());
+    let format = super::format::param(&params);
     if tags.is_some() || format.is_some() {
         let deleted = deleted_flag(q.deleted);
         let (found, _) = through_alias(&state, &subject, |s| async move {
@@ -275,10 +272,7 @@ pub async fn version_schema(
         registry.version(&s, version, deleted).await
     })
     .await?;
-    let format = params
-        .iter()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.as_str());
+    let format = super::format::param(&params);
     let s = &found.schema;
     let text = super::format::render(&state, s.schema_type, &s.text, &s.references, format).await?;
     Ok(raw(text.unwrap_or_else(|| s.text.clone())))

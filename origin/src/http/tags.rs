@@ -67,5 +67,5 @@ fn to_map<T: serde::Serialize>(body: &T) -> Result<Map<String, Value>, ApiError>
     }
 }
 
-/// The query pairs, for handlers that read `findTags`.
+/// The query pairs, for handlers that read `findTags` or `format`.
 pub type Pairs = Query<Vec<(String, String)>>;

@@ -6,9 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::Value;
 
-use serde::Deserialize;
-
-use super::extract::{Query, SizedBody, parse_id, parse_version};
+use super::extract::{IdQuery, Query, SizedBody, parse_id, parse_version};
 use super::respond::ok;
 use super::{ApiError, AppState};
 
@@ -24,16 +22,10 @@ pub async fn by_version(
     Ok(ok(&answer))
 }
 
-/// `subject`, naming the context of the id.
-#[derive(Debug, Default, Deserialize)]
-pub struct ContextQuery {
-    subject: Option<String>,
-}
-
 pub async fn by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<ContextQuery>,
+    Query(q): Query<IdQuery>,
     SizedBody(body, bytes): SizedBody<Value>,
 ) -> Result<Response, ApiError> {
     let row = state

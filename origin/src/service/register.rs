@@ -253,15 +253,16 @@ impl Registry {
         snapshot: &Snapshot,
     ) -> Result<Decision, ServiceError> {
         let fingerprint = schema.fingerprint.to_hex();
-        let mut same = snapshot
-            .live
-            .iter()
-            .find(|v| v.schema.fingerprint == fingerprint)
-            .cloned();
-        if input.stamp.is_some() {
-            // A tags edit makes a version even when the text is unchanged (its metadata is not).
-            same = None;
-        } else if same.is_none() && input.normalize && !snapshot.live.is_empty() {
+        // A tags edit makes a version even when the text is unchanged (its metadata is not).
+        let mut same = match input.stamp {
+            Some(_) => None,
+            None => snapshot
+                .live
+                .iter()
+                .find(|v| v.schema.fingerprint == fingerprint)
+                .cloned(),
+        };
+        if input.stamp.is_none() && same.is_none() && input.normalize && !snapshot.live.is_empty() {
             // As Confluent: a version whose normalized form is this one is the same schema.
             same = self
                 .find_same(&input.subject, schema, true, Deleted::Exclude)

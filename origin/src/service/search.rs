@@ -16,9 +16,7 @@ impl Registry {
         let mut page = self.db.run(|s| s.search(query)).await?;
         // A hit in a named context shows the id that context gives the schema.
         for hit in &mut page.hits {
-            if let [id] = self.ids_in_context_of(&hit.subject, vec![hit.id]).await?[..] {
-                hit.id = id;
-            }
+            hit.id = self.id_in_context_of(&hit.subject, hit.id).await?;
         }
         metrics::histogram!("registry_search_seconds").record(started.elapsed().as_secs_f64());
         Ok(page)

@@ -21,22 +21,30 @@ const RAISE: &str = "INSERT INTO context_id_counters (context, last) VALUES ($1,
 const INSERT: &str = "INSERT INTO context_ids (context, id, schema_id) VALUES ($1, $2, $3) \
      ON CONFLICT DO NOTHING RETURNING id";
 
+/// The id schema row `row` has in `context`.
+async fn id_of_row(db: &mut impl Sql, context: &str, row: i64) -> Result<Option<i64>, StoreError> {
+    let found: Option<(i64,)> = db
+        .fetch_optional(ID_OF_ROW, &[Arg::Text(context), Arg::Int(row)])
+        .await?;
+    Ok(found.map(|(id,)| id))
+}
+
+/// The schema row that has (or had) id `id` in `context`.
+async fn row_of_id(db: &mut impl Sql, context: &str, id: i64) -> Result<Option<i64>, StoreError> {
+    let found: Option<(i64,)> = db
+        .fetch_optional(ROW_OF_ID, &[Arg::Text(context), Arg::Int(id)])
+        .await?;
+    Ok(found.map(|(r,)| r))
+}
+
 #[async_trait]
 impl<B: SqlBackend> ContextIdReads for B {
     async fn row_of_context_id(&self, context: &str, id: i64) -> Result<Option<i64>, StoreError> {
-        let row: Option<(i64,)> = self
-            .reader()
-            .fetch_optional(ROW_OF_ID, &[Arg::Text(context), Arg::Int(id)])
-            .await?;
-        Ok(row.map(|(r,)| r))
+        row_of_id(&mut self.reader(), context, id).await
     }
 
     async fn context_id_of_row(&self, context: &str, row: i64) -> Result<Option<i64>, StoreError> {
-        let found: Option<(i64,)> = self
-            .reader()
-            .fetch_optional(ID_OF_ROW, &[Arg::Text(context), Arg::Int(row)])
-            .await?;
-        Ok(found.map(|(id,)| id))
+        id_of_row(&mut self.reader(), context, row).await
     }
 
     async fn max_context_id(&self, context: &str) -> Result<i64, StoreError> {
@@ -55,17 +63,11 @@ impl<B: SqlBackend> ContextIdReads for B {
 #[async_trait]
 impl<T: SqlTransaction> ContextIdWrites for T {
     async fn id_in_context(&mut self, context: &str, row: i64) -> Result<Option<i64>, StoreError> {
-        let found: Option<(i64,)> = self
-            .fetch_optional(ID_OF_ROW, &[Arg::Text(context), Arg::Int(row)])
-            .await?;
-        Ok(found.map(|(id,)| id))
+        id_of_row(self, context, row).await
     }
 
     async fn context_id_taken(&mut self, context: &str, id: i64) -> Result<bool, StoreError> {
-        let found: Option<(i64,)> = self
-            .fetch_optional(ROW_OF_ID, &[Arg::Text(context), Arg::Int(id)])
-            .await?;
-        Ok(found.is_some())
+        Ok(row_of_id(self, context, id).await?.is_some())
     }
 
     async fn next_context_id(&mut self, context: &str) -> Result<i64, StoreError> {
