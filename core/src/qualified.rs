@@ -80,6 +80,23 @@ pub fn is_valid_subject(qualified: &str) -> bool {
         && q.context != WILDCARD
 }
 
+/// The subject a name written inside `parent`'s definition (a reference, an alias) stands for,
+/// as Confluent's `QualifiedSubject.qualifySubjectWithParent`: a name in the default context
+/// (`name` or `:.:name`) belongs to a parent's named context; a name with a context of its own,
+/// or any name under a default-context parent, stays as written.
+pub fn qualify_with_parent(parent: &str, name: &str) -> String {
+    let own = QualifiedSubject::parse(name);
+    let parent = QualifiedSubject::parse(parent);
+    if !own.is_default_context() || parent.is_default_context() || parent.context == WILDCARD {
+        return name.to_owned();
+    }
+    QualifiedSubject {
+        context: parent.context,
+        subject: own.subject,
+    }
+    .to_qualified()
+}
+
 /// A context as a path or query gives it (`ctx`, `.ctx`, `:.ctx:`) in its stored form (`.ctx`),
 /// or `None` when it holds a colon inside.
 pub fn normalize_context(context: &str) -> Option<String> {
@@ -168,6 +185,27 @@ mod tests {
         assert_eq!((w.context.as_str(), w.subject.as_str()), ("*", "x"));
         // A colon later in a default-context name is part of the name.
         assert_eq!(QualifiedSubject::parse("a:b").subject, "a:b");
+    }
+
+    #[test]
+    fn names_inside_a_named_context_belong_to_it() {
+        assert_eq!(
+            qualify_with_parent(":.ctx:orders", "customer"),
+            ":.ctx:customer"
+        );
+        assert_eq!(
+            qualify_with_parent(":.ctx:orders", ":.:customer"),
+            ":.ctx:customer"
+        );
+        assert_eq!(
+            qualify_with_parent(":.ctx:orders", ":.b:customer"),
+            ":.b:customer"
+        );
+        assert_eq!(qualify_with_parent("orders", "customer"), "customer");
+        assert_eq!(
+            qualify_with_parent("orders", ":.b:customer"),
+            ":.b:customer"
+        );
     }
 
     #[test]

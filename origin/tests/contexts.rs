@@ -365,3 +365,57 @@ async fn versions_from_before_context_ids_keep_theirs(backend: Backend) {
     s.stop().await;
 }
 both_backends!(versions_from_before_context_ids_keep_theirs);
+
+async fn references_and_aliases_belong_to_their_subject_s_context(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    // `customer` exists only in `.ctx`: a reference written without a context must find it there.
+    s.register(":.ctx:customer", "AVRO", &record("Customer"))
+        .await;
+    let order = json!({
+        "schema": r#"{"type":"record","name":"Order","fields":[{"name":"c","type":"Customer"}]}"#,
+        "references": [{"name": "Customer", "subject": "customer", "version": 1}],
+    });
+    let registered = s
+        .post("/contexts/.ctx/subjects/order/versions", &order)
+        .await;
+    assert_eq!(registered.0, 200, "{registered:?}");
+    // Kept qualified (Confluent keeps what was written; see the README).
+    let version = s.get("/subjects/:.ctx:order/versions/1").await.1;
+    assert_eq!(
+        version["references"],
+        json!([{"name": "Customer", "subject": ":.ctx:customer", "version": 1}])
+    );
+    // The same body finds it again, through the prefix and qualified outright.
+    let found = s.post("/contexts/.ctx/subjects/order", &order).await;
+    assert_eq!((found.0, &found.1["id"]), (200, &registered.1["id"]));
+    let found = s.post("/subjects/:.ctx:order", &order).await;
+    assert_eq!((found.0, &found.1["version"]), (200, &json!(1)));
+    // The referenced version knows its user and cannot go while it is used.
+    assert_eq!(
+        s.get("/subjects/:.ctx:customer/versions/1/referencedby")
+            .await
+            .1,
+        json!([registered.1["id"]])
+    );
+    assert_error(
+        &s.delete("/subjects/:.ctx:customer/versions/1").await,
+        422,
+        42206,
+    );
+    // In the default context the same body names a subject that does not exist there.
+    assert_error(
+        &s.post("/subjects/order/versions", &order).await,
+        422,
+        42201,
+    );
+
+    // An alias without a context names a subject of the alias's own context.
+    let alias = s
+        .put("/config/:.ctx:orders-alias", &json!({"alias": "order"}))
+        .await;
+    assert_eq!(alias.0, 200, "{alias:?}");
+    let through = s.get("/subjects/:.ctx:orders-alias/versions/1").await;
+    assert_eq!((through.0, &through.1["id"]), (200, &registered.1["id"]));
+    s.stop().await;
+}
+both_backends!(references_and_aliases_belong_to_their_subject_s_context);

@@ -34,7 +34,7 @@ impl Registry {
         normalize: bool,
     ) -> Result<CompatibilityAnswer, ServiceError> {
         let normalize = normalize || self.config_in_force(subject).await?.normalize == Some(true);
-        let new = self.parse_new(input, normalize).await?;
+        let new = self.parse_new(subject, input, normalize).await?;
         let own = self.db.run(|s| s.settings(Some(subject))).await?;
         let configured = match own.compatibility {
             Some(level) => Some(level),

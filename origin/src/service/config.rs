@@ -69,10 +69,14 @@ impl Registry {
         })
     }
 
-    /// The subject an alias subject reads from: its own `alias` (a global one names nothing).
+    /// The subject an alias subject reads from: its own `alias` (a global one names nothing),
+    /// in the alias subject's context unless the alias names one.
     pub async fn alias_target(&self, subject: &str) -> Result<Option<String>, ServiceError> {
         let own = self.db.run(|s| s.settings(Some(subject))).await?;
-        Ok(Self::fields_of(&own).alias.filter(|a| a != subject))
+        Ok(Self::fields_of(&own)
+            .alias
+            .map(|a| registry_core::qualified::qualify_with_parent(subject, &a))
+            .filter(|a| a != subject))
     }
 
     /// The fields in force for registrations and reads of `subject`.

@@ -16,7 +16,7 @@ impl Registry {
         deleted: Deleted,
     ) -> Result<VersionRecord, ServiceError> {
         let normalize = normalize || self.config_in_force(subject).await?.normalize == Some(true);
-        let schema = self.parse_new(input, normalize).await?;
+        let schema = self.parse_new(subject, input, normalize).await?;
         if let Some(found) = self.find_same(subject, &schema, normalize, deleted).await? {
             return Ok(found);
         }

@@ -141,7 +141,9 @@ impl Registry {
         check_subject(&input.subject)?;
         check_import_numbers(input)?;
         let (input, config) = &self.configured(input).await?;
-        let schema = self.parse_new(&input.schema, input.normalize).await?;
+        let schema = self
+            .parse_new(&input.subject, &input.schema, input.normalize)
+            .await?;
         self.check_llm_profiles(config, &schema).await?;
         let (subject, ty, text) = (
             input.subject.clone(),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use moka::future::Cache;
 use registry_core::formats::format_of;
 use registry_core::limits::TextLimits;
+use registry_core::qualified::qualify_with_parent;
 use registry_core::{
     ParseOptions, ResolvedReference, Schema, SchemaReference, SchemaType, Validator,
 };
@@ -102,17 +103,27 @@ impl Registry {
         }
     }
 
-    /// Parses a schema from a request: within the limits, its references resolved, on the CPU
-    /// pool.
+    /// Parses a schema from a request for `subject`: within the limits, its references resolved
+    /// (a reference written without a context is to a subject of `subject`'s context, and is
+    /// kept qualified), on the CPU pool.
     pub async fn parse_new(
         &self,
+        subject: &str,
         input: &SchemaInput,
         normalize: bool,
     ) -> Result<Schema, ServiceError> {
         format_of(input.schema_type)
             .check_limits(&input.text, &self.text_limits())
             .map_err(ServiceError::Limit)?;
-        let resolved = self.resolve_references(&input.references).await?;
+        let references: Vec<SchemaReference> = input
+            .references
+            .iter()
+            .map(|r| SchemaReference {
+                subject: qualify_with_parent(subject, &r.subject),
+                ..r.clone()
+            })
+            .collect();
+        let resolved = self.resolve_references(&references).await?;
         let (ty, text) = (input.schema_type, input.text.clone());
         let options = ParseOptions {
             normalize,
