@@ -80,6 +80,20 @@ pub struct ServerConfig {
     /// 0 turns the read limit off.
     #[arg(long, env = "RATE_LIMIT_READS_PER_SEC", default_value_t = 10_000)]
     pub rate_limit_reads: u32,
+    /// Proxies and edges (addresses or networks, `10.0.0.0/8`) whose `CF-Connecting-IP` or
+    /// `X-Forwarded-For` names the client for the per-address limits (repeat, or
+    /// comma-separate in the variable); other peers' forwarding headers are ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::auth::parse_network
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Puts anonymous clients on this host (loopback) under the per-address budgets too; by
+    /// default a single-host deployment, or a proxy on the same host, is not throttled.
+    #[arg(long, env = "RATE_LIMIT_LOOPBACK", default_value_t = false)]
+    pub rate_limit_loopback: bool,
     /// Write requests per second per client; 0 turns the write limit off.
     #[arg(long, env = "RATE_LIMIT_WRITES_PER_SEC", default_value_t = 200)]
     pub rate_limit_writes: u32,

@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 pub use crate::config::ServerConfig;
 
 use crate::admission::{Admission, admit};
-use crate::auth::{Access, RateLimits};
+use crate::auth::{Access, RateLimits, TrustedProxies};
 use crate::http::AppState;
 use crate::listener::ConnectionLimits;
 use crate::request_id::{REQUEST_ID, RequestIds};
@@ -84,7 +84,11 @@ fn access(registry: Arc<Registry>, config: &ServerConfig) -> Arc<Access> {
             RateLimits::new(config.rate_limit_reads, config.rate_limit_writes),
         )
         .with_failure_limit(config.auth_failures_per_sec)
-        .with_allowed_origins(config.cors_allowed_origins.clone()),
+        .with_allowed_origins(config.cors_allowed_origins.clone())
+        .with_client_addresses(
+            TrustedProxies::new(config.trusted_proxies.clone()),
+            config.rate_limit_loopback,
+        ),
     )
 }
 

@@ -270,6 +270,7 @@ async fn rate_limits_per_client_and_budget() {
     let s = TestServer::start_with(Backend::Sqlite, |c| {
         c.rate_limit_reads = 5;
         c.rate_limit_writes = 2;
+        c.rate_limit_loopback = true;
     })
     .await;
     // Reads: the headers count down, the sixth in the same second is refused.
@@ -363,5 +364,59 @@ async fn each_key_has_its_own_budget() {
             .0,
         200
     );
+    s.stop().await;
+}
+
+async fn statuses(s: &TestServer, forwarded_for: Option<&str>, n: usize) -> Vec<u16> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let mut req = s.client.get(s.at("/subjects"));
+        if let Some(ip) = forwarded_for {
+            req = req.header("x-forwarded-for", ip);
+        }
+        out.push(req.send().await.unwrap().status().as_u16());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_are_told_apart_behind_trusted_proxies_only() {
+    // By default, clients on this host have no per-address budget, and a forwarding header
+    // from a peer nobody trusts changes nothing.
+    let s = TestServer::start_with(Backend::Sqlite, |c| c.rate_limit_reads = 3).await;
+    assert!(statuses(&s, None, 10).await.iter().all(|&c| c == 200));
+    assert!(
+        statuses(&s, Some("203.0.113.9"), 10)
+            .await
+            .iter()
+            .all(|&c| c == 200)
+    );
+    s.stop().await;
+
+    // Behind a trusted proxy, each forwarded client has its own budget; the proxy itself
+    // (here on loopback) is not throttled.
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limit_reads = 3;
+        c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let one = statuses(&s, Some("203.0.113.9"), 5).await;
+    assert_eq!(one.last(), Some(&429), "{one:?}");
+    let other = statuses(&s, Some("198.51.100.4, 127.0.0.1"), 1).await;
+    assert_eq!(other, [200], "another client, one more trusted hop");
+    assert!(statuses(&s, None, 10).await.iter().all(|&c| c == 200));
+    s.stop().await;
+
+    // With loopback limited and no trusted proxy, a client cannot escape by writing headers.
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limit_reads = 3;
+        c.rate_limit_loopback = true;
+    })
+    .await;
+    let mut got = Vec::new();
+    for n in 0..5 {
+        got.extend(statuses(&s, Some(&format!("203.0.113.{n}")), 1).await);
+    }
+    assert_eq!(got.last(), Some(&429), "{got:?}");
     s.stop().await;
 }

@@ -5,6 +5,7 @@
 //! Off by default (the embedded single-user setup): then every caller is anonymous and only the
 //! rate limits apply.
 
+mod client_address;
 mod credentials;
 mod failures;
 mod rate;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use axum::http::HeaderMap;
 use registry_core::routes::Access as Needs;
 
+pub use client_address::{TrustedProxies, parse_network};
 pub use credentials::{credentials, split_key};
 pub use failures::Failures;
 pub use rate::{Budget, Client, RateLimits, RateState};
@@ -62,6 +64,10 @@ pub struct Access {
     pub failures: Option<Failures>,
     /// Origins whose cross-site writes are taken while auth is off.
     pub allowed_origins: Vec<String>,
+    /// The proxies whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Whether anonymous clients on this host (loopback) have per-address budgets too.
+    pub limit_loopback: bool,
     registry: Arc<Registry>,
 }
 
@@ -95,6 +101,8 @@ impl Access {
             limits,
             failures: None,
             allowed_origins: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
+            limit_loopback: false,
             registry,
         }
     }
@@ -110,6 +118,15 @@ impl Access {
     #[must_use]
     pub fn with_allowed_origins(mut self, origins: Vec<String>) -> Self {
         self.allowed_origins = origins;
+        self
+    }
+
+    /// Believes the forwarding headers of `trusted` peers; `limit_loopback` puts anonymous
+    /// clients on this host under the per-address budgets too.
+    #[must_use]
+    pub fn with_client_addresses(mut self, trusted: TrustedProxies, limit_loopback: bool) -> Self {
+        self.trusted_proxies = trusted;
+        self.limit_loopback = limit_loopback;
         self
     }
 

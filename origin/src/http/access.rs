@@ -65,10 +65,11 @@ pub async fn guard(State(g): State<Guarded>, mut req: Request, next: Next) -> Re
         return next.run(req).await;
     }
     let access = &g.access;
-    let address = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
+    let address = access.trusted_proxies.client(peer, req.headers());
     if g.needs != Needs::Read
         && !access.enabled
         && let Some(refused) = cross_site(req.headers(), &access.allowed_origins)
@@ -88,11 +89,14 @@ pub async fn guard(State(g): State<Guarded>, mut req: Request, next: Next) -> Re
         (&access.limits.write, "write")
     };
     let mut rate = None;
-    if let Some(budget) = budget {
-        let client = match principal.role {
-            Some(_) => Client::Key(principal.id.clone()),
-            None => Client::Ip(address),
-        };
+    let client = match principal.role {
+        Some(_) => Some(Client::Key(principal.id.clone())),
+        // A client on this host is the host's own (or a proxy sharing one address): unlimited
+        // unless asked.
+        None if !access.limit_loopback && address.is_some_and(|a| a.is_loopback()) => None,
+        None => Some(Client::Ip(address)),
+    };
+    if let Some((budget, client)) = budget.as_ref().zip(client) {
         let (state, verdict) = budget.take(&client);
         if let Err(secs) = verdict {
             metrics::counter!("registry_rate_limited_total", "budget" => kind).increment(1);
