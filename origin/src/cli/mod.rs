@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 a negative verdict (incompatible, invalid data), 2 a problem with
 //! the input itself (unreadable file, invalid schema, bad usage).
 
+mod import_plan;
 mod keys;
 mod llm;
 mod offline;

@@ -53,6 +53,10 @@ pub struct ImportArgs {
     /// Ignore a checkpoint from an earlier, interrupted run and start from the top.
     #[arg(long)]
     pub restart: bool,
+    /// Subjects written at once (a subject's versions, and what references it, keep their
+    /// order).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -533,25 +537,68 @@ async fn import_async(args: &ImportArgs) -> Result<(), (u8, String)> {
     let mut progress = Progress::new("import", schemas.len() as u64);
     progress.set(resume_from as u64);
     let (mut created, mut present) = (0usize, 0usize);
-    for (i, s) in schemas.iter().enumerate().skip(resume_from) {
-        let what = || format!("{} version {} (id {})", s.subject, s.version, s.id);
-        match import_one(&api, s).await {
-            Ok(true) => created += 1,
-            Ok(false) => present += 1,
-            Err(f) => {
-                progress.finish();
-                return Err(failed(what(), f));
+    // Lines done, and the first one not done (the checkpoint: everything before it is in).
+    let mut done = vec![false; schemas.len()];
+    let mut first_open = resume_from;
+    let mut since_checkpoint = 0usize;
+    let write_checkpoint = |done: usize| {
+        let checkpoint = Checkpoint {
+            url: args.url.clone(),
+            done,
+        };
+        std::fs::write(&state, serde_json::to_vec(&checkpoint).expect("json"))
+            .map_err(|e| (1, format!("{}: {e}", state.display())))
+    };
+    for wave in super::import_plan::plan(&schemas, resume_from) {
+        let runs = futures_util::stream::iter(wave.into_iter().map(|run| {
+            let (api, schemas) = (&api, &schemas);
+            async move {
+                let mut outcome = Vec::with_capacity(run.len());
+                for i in run {
+                    match import_one(api, &schemas[i]).await {
+                        Ok(new) => outcome.push((i, new)),
+                        Err(f) => return Err((outcome, i, f)),
+                    }
+                }
+                Ok(outcome)
             }
-        }
-        if (i + 1) % CHECKPOINT_EVERY == 0 || i + 1 == schemas.len() {
-            let checkpoint = Checkpoint {
-                url: args.url.clone(),
-                done: i + 1,
+        }))
+        .buffer_unordered(usize::from(args.concurrency));
+        futures_util::pin_mut!(runs);
+        let mut failure = None;
+        while let Some(result) = runs.next().await {
+            let outcome = match result {
+                Ok(outcome) => outcome,
+                Err((outcome, i, f)) => {
+                    failure.get_or_insert((i, f));
+                    outcome
+                }
             };
-            std::fs::write(&state, serde_json::to_vec(&checkpoint).expect("json"))
-                .map_err(|e| (1, format!("{}: {e}", state.display())))?;
+            for (i, new) in outcome {
+                if new {
+                    created += 1;
+                } else {
+                    present += 1;
+                }
+                done[i] = true;
+                since_checkpoint += 1;
+            }
+            while first_open < schemas.len() && done[first_open] {
+                first_open += 1;
+            }
+            if since_checkpoint >= CHECKPOINT_EVERY || first_open == schemas.len() {
+                since_checkpoint = 0;
+                write_checkpoint(first_open)?;
+            }
+            progress.set((created + present + resume_from) as u64);
         }
-        progress.set((i + 1) as u64);
+        if let Some((i, f)) = failure {
+            write_checkpoint(first_open)?;
+            progress.finish();
+            let s = &schemas[i];
+            let what = format!("{} version {} (id {})", s.subject, s.version, s.id);
+            return Err(failed(what, f));
+        }
     }
     progress.finish();
     // Settings last: a subject may be read-only, and the global mode goes back to what the
