@@ -215,6 +215,16 @@ async fn each_context_has_its_own_ids(backend: Backend) {
         s.post("/subjects/:.x:one", &body("X")).await.1["id"],
         json!(1)
     );
+    // Search shows each hit with its context's id: `B` is default id `b` and `.y`'s 1.
+    let (_, hits) = s.get("/search?q=B").await;
+    let mut ids: Vec<(&str, i64)> = hits["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|h| (h["subject"].as_str().unwrap(), h["id"].as_i64().unwrap()))
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [(":.y:b", 1), ("b", b)], "{hits}");
 
     // Reads by id name the context through `subject` or the prefix; without one, the default.
     let x1 = s.get("/schemas/ids/1?subject=:.x:one").await;

@@ -253,8 +253,8 @@ pub fn set_subject_setting(setting: super::Setting) -> &'static str {
     }
 }
 
-/// The search query: one hit per subject (its highest matching live version), ranked, with the
-/// total count of hits. `$1` the backend's match expression (`''` when the query has no
+/// The search query: one hit per subject (its highest matching live version, with the id its
+/// subject's context gives the schema), ranked, with the total count of hits. `$1` the backend's match expression (`''` when the query has no
 /// words), `$2` the type (`''`: any), `$3` the subject prefix pattern, `$4` the tag pattern
 /// (`''`: any), `$5` limit, `$6` offset. `from`, `matches` and `score` are the backend's.
 pub fn search(from: &str, matches: &str, score: &str) -> String {
@@ -262,7 +262,7 @@ pub fn search(from: &str, matches: &str, score: &str) -> String {
     // function only in a plain scan of the index, not beside a window function.
     format!(
         "WITH scored AS MATERIALIZED (\
-           SELECT d.subject, d.version, d.schema_id, d.schema_type, d.tags, {score} AS score \
+           SELECT d.subject, d.version, COALESCE(v.context_id, d.schema_id) AS schema_id, d.schema_type, d.tags, {score} AS score \
            FROM {from} JOIN subject_versions v ON v.subject = d.subject AND v.version = d.version \
            WHERE {matches} AND NOT v.deleted AND ($2 = '' OR d.schema_type = $2) \
              AND d.subject LIKE $3 ESCAPE '\\' AND ($4 = '' OR (' ' || d.tags || ' ') LIKE $4 ESCAPE '\\')), \
