@@ -75,6 +75,8 @@ struct Snapshot {
     mode: Mode,
     /// The metadata property whose value groups versions for compatibility (`None`: one group).
     group: Option<String>,
+    /// The config fields in force (the subject's over its parent's).
+    config: ConfigFields,
 }
 
 impl Snapshot {
@@ -95,7 +97,8 @@ impl Snapshot {
             live,
             level: registry.level_in_force(compatibility.map(String::as_str)),
             mode: mode.and_then(Mode::parse).unwrap_or_default(),
-            group: fields.compatibility_group,
+            group: fields.compatibility_group.clone(),
+            config: fields,
         }
     }
 
@@ -140,7 +143,10 @@ impl Registry {
     ) -> Result<Written<Registered>, ServiceError> {
         check_subject(&input.subject)?;
         check_import_numbers(input)?;
-        let (input, config) = &self.configured(input).await?;
+        // One read of the subject's settings and versions serves the configuration and the
+        // first attempt's checks (re-checked under the lock).
+        let first = self.snapshot(&input.subject).await?;
+        let (input, config) = &Self::configured(input, &first);
         let schema = self
             .parse_new(&input.subject, &input.schema, input.normalize)
             .await?;
@@ -155,7 +161,7 @@ impl Registry {
             .cpu()
             .run(move || SearchTerms::of(&subject, ty, &text, metadata.as_deref()))
             .await?;
-        let outcome = self.register_parsed(input, &schema, &terms).await;
+        let outcome = self.register_parsed(input, &schema, &terms, first).await;
         let label = match &outcome {
             Ok(w) if w.value.created => "created",
             Ok(_) => "existing",
@@ -170,28 +176,20 @@ impl Registry {
     /// says so, with the configured default and override metadata and rule sets merged in (a
     /// version that gives none carries the previous version's), as Confluent does. IMPORT
     /// registers exactly what it is given.
-    async fn configured(
-        &self,
-        input: &RegisterInput,
-    ) -> Result<(RegisterInput, ConfigFields), ServiceError> {
-        let config = self.config_in_force(&input.subject).await?;
+    fn configured(input: &RegisterInput, snapshot: &Snapshot) -> (RegisterInput, ConfigFields) {
+        let config = snapshot.config.clone();
         let mut out = input.clone();
         out.normalize = input.normalize || config.normalize == Some(true);
         if input.import_id.is_some() {
-            return Ok((out, config));
+            return (out, config);
         }
-        let previous = if input.metadata.is_none() || input.rule_set.is_none() {
-            self.db
-                .run(|s| s.version(&input.subject, None, Deleted::Exclude))
-                .await?
-        } else {
-            None
-        };
+        // The latest live version.
+        let previous = snapshot.live.last();
         let parse = |text: Option<&str>| -> Option<Value> {
             text.and_then(|t| serde_json::from_str(t).ok())
         };
-        let previous_metadata = parse(previous.as_ref().and_then(|p| p.metadata.as_deref()));
-        let previous_rules = parse(previous.as_ref().and_then(|p| p.rule_set.as_deref()));
+        let previous_metadata = parse(previous.and_then(|p| p.metadata.as_deref()));
+        let previous_rules = parse(previous.and_then(|p| p.rule_set.as_deref()));
         out.metadata = config
             .merged_metadata(
                 parse(input.metadata.as_deref()).as_ref(),
@@ -204,7 +202,7 @@ impl Registry {
                 previous_rules.as_ref(),
             )
             .map(|v| v.to_string());
-        Ok((out, config))
+        (out, config)
     }
 
     async fn register_parsed(
@@ -212,9 +210,14 @@ impl Registry {
         input: &RegisterInput,
         schema: &Schema,
         terms: &SearchTerms,
+        first: Snapshot,
     ) -> Result<Written<Registered>, ServiceError> {
+        let mut first = Some(first);
         for _ in 0..OPTIMISTIC_ATTEMPTS {
-            let snapshot = self.snapshot(&input.subject).await?;
+            let snapshot = match first.take() {
+                Some(snapshot) => snapshot,
+                None => self.snapshot(&input.subject).await?,
+            };
             if let Decision::Existing(found) = self.decide(input, schema, &snapshot).await? {
                 return Ok(Written {
                     value: found,
