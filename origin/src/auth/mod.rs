@@ -10,6 +10,7 @@ mod credentials;
 mod failures;
 mod rate;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::http::HeaderMap;
@@ -128,6 +129,17 @@ impl Access {
         self.trusted_proxies = trusted;
         self.limit_loopback = limit_loopback;
         self
+    }
+
+    /// Whose budget a request of `principal` from `address` draws on: its key's, else its
+    /// address's; none for an anonymous client on this host (the host's own, or a proxy
+    /// sharing one address) unless loopback is limited too.
+    pub fn budget_client(&self, principal: &Principal, address: Option<IpAddr>) -> Option<Client> {
+        match principal.role {
+            Some(_) => Some(Client::Key(principal.id.clone())),
+            None if !self.limit_loopback && address.is_some_and(|a| a.is_loopback()) => None,
+            None => Some(Client::Ip(address)),
+        }
     }
 
     /// The principal behind the request's credentials; anonymous without any. With auth off,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use registry_core::routes::Access as Needs;
 
 use super::ApiError;
-use crate::auth::{Access, AuthError, Client, Principal};
+use crate::auth::{Access, AuthError, Principal};
 
 /// The caller's name for the audit trail (`anonymous` without a key).
 #[derive(Debug, Clone)]
@@ -89,14 +89,9 @@ pub async fn guard(State(g): State<Guarded>, mut req: Request, next: Next) -> Re
         (&access.limits.write, "write")
     };
     let mut rate = None;
-    let client = match principal.role {
-        Some(_) => Some(Client::Key(principal.id.clone())),
-        // A client on this host is the host's own (or a proxy sharing one address): unlimited
-        // unless asked.
-        None if !access.limit_loopback && address.is_some_and(|a| a.is_loopback()) => None,
-        None => Some(Client::Ip(address)),
-    };
-    if let Some((budget, client)) = budget.as_ref().zip(client) {
+    if let Some(budget) = budget
+        && let Some(client) = access.budget_client(&principal, address)
+    {
         let (state, verdict) = budget.take(&client);
         if let Err(secs) = verdict {
             metrics::counter!("registry_rate_limited_total", "budget" => kind).increment(1);

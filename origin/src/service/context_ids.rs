@@ -39,25 +39,20 @@ impl Registry {
         }
     }
 
-    /// Schema row `row` as the id `subject`'s context gives it (a row without one there keeps
+    /// Schema rows as the ids `subject`'s context gives them (a row without one there keeps
     /// its own).
-    pub async fn id_in_context_of(&self, subject: &str, row: i64) -> Result<i64, ServiceError> {
-        let Some(context) = named_context(Some(subject)) else {
-            return Ok(row);
-        };
-        let id = self.db.run(|s| s.context_id_of_row(&context, row)).await?;
-        Ok(id.unwrap_or(row))
-    }
-
-    /// [`Self::id_in_context_of`] of each of `rows`.
     pub async fn ids_in_context_of(
         &self,
         subject: &str,
         rows: Vec<i64>,
     ) -> Result<Vec<i64>, ServiceError> {
+        let Some(context) = named_context(Some(subject)) else {
+            return Ok(rows);
+        };
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            out.push(self.id_in_context_of(subject, row).await?);
+            let id = self.db.run(|s| s.context_id_of_row(&context, row)).await?;
+            out.push(id.unwrap_or(row));
         }
         Ok(out)
     }

@@ -73,9 +73,8 @@ struct Snapshot {
     live: Vec<VersionRecord>,
     level: CompatibilityLevel,
     mode: Mode,
-    /// The metadata property whose value groups versions for compatibility (`None`: one group).
-    group: Option<String>,
-    /// The config fields in force (the subject's over its parent's).
+    /// The config fields in force (the subject's over its parent's); its `compatibility_group`
+    /// is the metadata property whose value groups versions for compatibility.
     config: ConfigFields,
 }
 
@@ -97,7 +96,6 @@ impl Snapshot {
             live,
             level: registry.level_in_force(compatibility.map(String::as_str)),
             mode: mode.and_then(Mode::parse).unwrap_or_default(),
-            group: fields.compatibility_group.clone(),
             config: fields,
         }
     }
@@ -319,7 +317,7 @@ impl Registry {
         snapshot: &Snapshot,
     ) -> Result<(), ServiceError> {
         let subject = input.subject.as_str();
-        let against: Vec<VersionRecord> = match &snapshot.group {
+        let against: Vec<VersionRecord> = match &snapshot.config.compatibility_group {
             Some(group) => {
                 let metadata: Option<Value> = input
                     .metadata

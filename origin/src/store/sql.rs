@@ -254,9 +254,10 @@ pub fn set_subject_setting(setting: super::Setting) -> &'static str {
 }
 
 /// The search query: one hit per subject (its highest matching live version, with the id its
-/// subject's context gives the schema), ranked, with the total count of hits. `$1` the backend's match expression (`''` when the query has no
-/// words), `$2` the type (`''`: any), `$3` the subject prefix pattern, `$4` the tag pattern
-/// (`''`: any), `$5` limit, `$6` offset. `from`, `matches` and `score` are the backend's.
+/// subject's context gives the schema), ranked, with the total count of hits. `$1` the
+/// backend's match expression (`''` when the query has no words), `$2` the type (`''`: any),
+/// `$3` the subject prefix pattern, `$4` the tag pattern (`''`: any), `$5` limit, `$6` offset.
+/// `from`, `matches` and `score` are the backend's.
 pub fn search(from: &str, matches: &str, score: &str) -> String {
     // The score is taken in a materialised step of its own: SQLite allows its ranking
     // function only in a plain scan of the index, not beside a window function.
