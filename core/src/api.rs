@@ -144,6 +144,8 @@ pub struct RegisterSchemaResponse {
     #[serde(default, skip_serializing_if = "is_avro")]
     pub schema_type: SchemaType,
     pub schema: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<SchemaReference>,
     /// When the version was registered, in milliseconds since 1970.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<i64>,

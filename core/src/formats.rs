@@ -10,5 +10,6 @@ pub fn format_of(schema_type: SchemaType) -> &'static dyn SchemaFormat {
     match schema_type {
         SchemaType::Avro => &crate::avro::AvroFormat,
         SchemaType::Json => &crate::json::JsonFormat,
+        SchemaType::Protobuf => &crate::protobuf::ProtobufFormat,
     }
 }

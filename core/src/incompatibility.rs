@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::avro::incompatibility::AvroIncompatibility;
 use crate::json::compat::kind::JsonIncompatibility;
+use crate::protobuf::ProtobufDifference;
 use crate::types::SchemaType;
 
 /// One reason a reader cannot read a writer's data.
@@ -38,6 +39,7 @@ pub enum IncompatibilityKind {
     SchemaTypeChanged,
     Avro(AvroIncompatibility),
     Json(JsonIncompatibility),
+    Protobuf(ProtobufDifference),
 }
 
 impl IncompatibilityKind {
@@ -47,6 +49,7 @@ impl IncompatibilityKind {
             Self::SchemaTypeChanged => "SCHEMA_TYPE_CHANGED",
             Self::Avro(k) => k.as_str(),
             Self::Json(k) => k.as_str(),
+            Self::Protobuf(k) => k.as_str(),
         }
     }
 
@@ -64,6 +67,12 @@ impl IncompatibilityKind {
                     .into_iter()
                     .find(|k| k.as_str() == name)
                     .map(Self::Json)
+            })
+            .or_else(|| {
+                ProtobufDifference::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == name)
+                    .map(Self::Protobuf)
             })
     }
 }
@@ -96,7 +105,8 @@ mod tests {
     fn every_kind_round_trips_by_name() {
         let all = std::iter::once(IncompatibilityKind::SchemaTypeChanged)
             .chain(AvroIncompatibility::ALL.map(IncompatibilityKind::Avro))
-            .chain(JsonIncompatibility::ALL.map(IncompatibilityKind::Json));
+            .chain(JsonIncompatibility::ALL.map(IncompatibilityKind::Json))
+            .chain(ProtobufDifference::ALL.map(IncompatibilityKind::Protobuf));
         for kind in all {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(

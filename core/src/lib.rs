@@ -1,7 +1,7 @@
 //! The platform-free core of the LLM Schema Registry, shared by the origin server, the edge
 //! Worker and the npm package.
 //!
-//! It owns the schema formats (Avro and JSON Schema, each behind [`format::SchemaFormat`]),
+//! It owns the schema formats (Avro, JSON Schema and Protobuf, each behind [`format::SchemaFormat`]),
 //! canonical forms and fingerprints, validation of data, compatibility between versions, the
 //! REST API's types, error codes and route table, the cache-key scheme and the signed
 //! invalidation messages. It does no I/O and needs no async runtime, so it builds for the host
@@ -28,6 +28,7 @@ pub mod limits;
 pub mod llm;
 pub mod media;
 pub mod pointer;
+pub mod protobuf;
 pub mod qualified;
 pub mod routes;
 pub mod schema;

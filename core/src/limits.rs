@@ -8,7 +8,7 @@ use std::fmt;
 pub struct TextLimits {
     /// Largest text, in bytes.
     pub max_bytes: usize,
-    /// Deepest nesting of arrays and objects (JSON-based formats).
+    /// Deepest nesting of arrays and objects (JSON-based formats) or of braces (Protobuf).
     pub max_depth: usize,
 }
 
@@ -34,7 +34,7 @@ impl fmt::Display for LimitError {
             Self::TooLarge { bytes, limit } => {
                 write!(f, "Schema is {bytes} bytes; the limit is {limit}")
             }
-            Self::TooDeep { limit } => write!(f, "Schema nests JSON deeper than {limit} levels"),
+            Self::TooDeep { limit } => write!(f, "Schema nests deeper than {limit} levels"),
         }
     }
 }

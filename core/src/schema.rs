@@ -170,6 +170,10 @@ mod tests {
         )
         .unwrap();
         assert_ne!(one.fingerprint, two.fingerprint);
-        assert!("protobuf".parse::<SchemaType>().is_err());
+        assert_eq!(
+            "protobuf".parse::<SchemaType>().unwrap(),
+            SchemaType::Protobuf
+        );
+        assert!("thrift".parse::<SchemaType>().is_err());
     }
 }

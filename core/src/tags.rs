@@ -160,6 +160,8 @@ pub fn find_tags(ty: SchemaType, doc: &Value, wanted: &[String]) -> Vec<SchemaTa
     match ty {
         SchemaType::Avro => avro_tagged(doc, None, &mut out),
         SchemaType::Json => json_tagged(doc, "", true, &mut out),
+        // Protobuf tags live in `confluent.field_meta` options, which this module does not edit.
+        SchemaType::Protobuf => {}
     }
     let wanted: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
     let any = wanted.contains("*");
@@ -189,6 +191,7 @@ fn find(ty: SchemaType, doc: &Value, entity: &SchemaEntity) -> Option<String> {
             }
             json_find(doc, entity.entity_type, &words, String::new())
         }
+        SchemaType::Protobuf => None,
     }
 }
 

@@ -10,23 +10,25 @@ use sha2::{Digest, Sha256};
 use crate::avro::model::ParseOptions as AvroParseOptions;
 use crate::error::SchemaError;
 
-/// The kinds of schema the registry stores. Protobuf is reserved for later.
+/// The kinds of schema the registry stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum SchemaType {
     #[default]
     Avro,
     Json,
+    Protobuf,
 }
 
 impl SchemaType {
-    pub const ALL: [SchemaType; 2] = [SchemaType::Avro, SchemaType::Json];
+    pub const ALL: [SchemaType; 3] = [SchemaType::Avro, SchemaType::Json, SchemaType::Protobuf];
 
-    /// The name used by the REST API (`AVRO`, `JSON`).
+    /// The name used by the REST API (`AVRO`, `JSON`, `PROTOBUF`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Avro => "AVRO",
             Self::Json => "JSON",
+            Self::Protobuf => "PROTOBUF",
         }
     }
 }
@@ -44,10 +46,7 @@ impl FromStr for SchemaType {
         match s.to_ascii_uppercase().as_str() {
             "AVRO" => Ok(Self::Avro),
             "JSON" | "JSONSCHEMA" => Ok(Self::Json),
-            "PROTOBUF" => Err(SchemaError::new(
-                "schema type PROTOBUF is not supported yet",
-                "",
-            )),
+            "PROTOBUF" => Ok(Self::Protobuf),
             _ => Err(SchemaError::new(format!("unknown schema type \"{s}\""), "")),
         }
     }

@@ -98,7 +98,7 @@ async fn register_and_read(backend: Backend) {
     assert_eq!(body["schemaType"], "JSON");
     assert_eq!(
         s.get("/schemas/types").await,
-        (200, json!(["JSON", "AVRO"]))
+        (200, json!(["JSON", "PROTOBUF", "AVRO"]))
     );
     s.stop().await;
 }

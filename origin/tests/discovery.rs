@@ -148,7 +148,7 @@ async fn search_ranks_filters_and_follows_deletes(backend: Backend) {
     assert_error(&s.get("/search?limit=0").await, 422, 422);
     assert_error(&s.get("/search?limit=1001").await, 422, 422);
     assert_error(&s.get("/search?offset=-1").await, 422, 422);
-    assert_error(&s.get("/search?type=PROTOBUF").await, 422, 422);
+    assert_error(&s.get("/search?type=THRIFT").await, 422, 422);
     assert_error(&s.get("/search?limit=x").await, 400, 400);
     let long = "a".repeat(2000);
     assert_error(&s.get(&format!("/search?q={long}")).await, 422, 422);

@@ -6,6 +6,7 @@
 mod avro_canonical;
 mod compat_cases;
 mod json_suite;
+mod protobuf_cases;
 mod resolution;
 mod set_result;
 
@@ -47,6 +48,7 @@ fn main() {
     sets.push(avro_canonical::run());
     sets.extend(json_suite::run());
     sets.extend(compat_cases::run());
+    sets.extend(protobuf_cases::run());
     sets.push(resolution::run());
     let expected = expected_failures();
     let mut surprises = 0;

@@ -1,4 +1,4 @@
-export type SchemaKind = 'json' | 'avro'
+export type SchemaKind = 'json' | 'avro' | 'protobuf'
 
 export interface ValidationError {
   /** JSON pointer to the offending part of the value. */

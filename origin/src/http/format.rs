@@ -1,10 +1,11 @@
 //! The `format` parameter of the reads of a schema: `resolved` writes an Avro schema out with
-//! the named types of its references inlined, as Confluent does. Other formats, and other
-//! schema types, answer the stored text (Confluent, too, answers the default for a format it
-//! does not know).
+//! the named types of its references inlined, and `serialized` answers a Protobuf schema as its
+//! base64 `FileDescriptorProto`, as Confluent does. Other formats, and other schema types,
+//! answer the stored text (Confluent, too, answers the default for a format it does not know).
 
 use registry_core::avro::resolved::resolved;
-use registry_core::{SchemaReference, SchemaType};
+use registry_core::protobuf::ProtobufModel;
+use registry_core::{ParseOptions, Schema, SchemaReference, SchemaType};
 
 use super::{ApiError, AppState};
 
@@ -24,8 +25,23 @@ pub async fn render(
     references: &[SchemaReference],
     format: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
-    let wanted = format.is_some_and(|f| f.eq_ignore_ascii_case("resolved"));
-    if !wanted || ty != SchemaType::Avro || references.is_empty() {
+    let is = |name: &str| format.is_some_and(|f| f.eq_ignore_ascii_case(name));
+    if is("serialized") && ty == SchemaType::Protobuf {
+        let resolved_refs = state.registry.resolve_references(references).await?;
+        let text = text.to_owned();
+        return Ok(state
+            .registry
+            .cpu()
+            .run(move || {
+                let schema =
+                    Schema::parse(ty, &text, &resolved_refs, ParseOptions::default()).ok()?;
+                schema
+                    .model_as::<ProtobufModel>()
+                    .map(ProtobufModel::serialized)
+            })
+            .await?);
+    }
+    if !is("resolved") || ty != SchemaType::Avro || references.is_empty() {
         return Ok(None);
     }
     let resolved_refs = state.registry.resolve_references(references).await?;

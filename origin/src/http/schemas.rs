@@ -195,10 +195,8 @@ pub async fn list(
     Ok(ok(&page(items, q.offset, q.limit)))
 }
 
+/// The schema types, in the order Confluent's registry lists them.
 pub async fn types() -> Response {
-    ok(&SchemaType::ALL
-        .iter()
-        .rev()
-        .map(|t| t.as_str())
-        .collect::<Vec<_>>())
+    let order = [SchemaType::Json, SchemaType::Protobuf, SchemaType::Avro];
+    ok(&order.iter().map(|t| t.as_str()).collect::<Vec<_>>())
 }

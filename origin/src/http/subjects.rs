@@ -124,12 +124,20 @@ pub async fn register(
         stamp: None,
     };
     let done = state.registry.register(&input).await?;
+    // A Protobuf schema is answered as it was sent: clients cache this answer by id and read it
+    // back in the form they registered (a base64 descriptor), which may not be the stored text.
+    let schema = if done.value.schema_type == SchemaType::Protobuf {
+        req.schema.clone()
+    } else {
+        done.value.text.clone()
+    };
     let body = RegisterSchemaResponse {
         id: done.value.id,
         version: done.value.version,
         guid: Some(done.value.guid.clone()),
         schema_type: done.value.schema_type,
-        schema: done.value.text.clone(),
+        schema,
+        references: done.value.references.clone(),
         ts: done.value.ts,
     };
     Ok(written(&done, &body))

@@ -10,7 +10,7 @@ use registry_core::config::{self, ConfigFields};
 use registry_core::invalidation::EventKind;
 use registry_core::qualified::QualifiedSubject;
 use registry_core::search::SearchTerms;
-use registry_core::{CompatibilityLevel, Schema, SchemaType};
+use registry_core::{CompatibilityLevel, Schema, SchemaReference, SchemaType};
 use serde_json::Value;
 
 use super::{Registry, SchemaInput, ServiceError, Written};
@@ -62,6 +62,7 @@ pub struct Registered {
     pub schema_type: SchemaType,
     /// The schema as stored.
     pub text: String,
+    pub references: Vec<SchemaReference>,
     /// False when the subject already had this schema (nothing was written).
     pub created: bool,
     /// When the version was registered (milliseconds since 1970).
@@ -278,6 +279,7 @@ impl Registry {
                 version: same.version,
                 schema_type: same.schema.schema_type,
                 text: same.schema.text.clone(),
+                references: same.schema.references.clone(),
                 created: false,
                 ts: same.registered_ms,
             }));
@@ -395,6 +397,7 @@ impl Registry {
                 version,
                 schema_type: schema.schema_type,
                 text: schema.text.clone(),
+                references: schema.references.clone(),
                 created: true,
                 ts: Some(ts),
             },

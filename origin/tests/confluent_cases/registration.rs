@@ -254,11 +254,13 @@ pub fn cases() -> Vec<Case> {
                 get("/schemas/ids/1?fetchMaxId=true", At("/maxId", json!(3))),
             ],
         ),
-        Case {
-            upstream: "testGetSchemaTypes",
-            differs: Some("no Protobuf yet: AVRO and JSON"),
-            steps: vec![get("/schemas/types", Body(json!(["JSON", "AVRO"])))],
-        },
+        case(
+            "testGetSchemaTypes",
+            vec![get(
+                "/schemas/types",
+                Body(json!(["JSON", "PROTOBUF", "AVRO"])),
+            )],
+        ),
         case(
             "testListVersionsNonExistingSubject",
             vec![get("/subjects/Invalid/versions", Error(404, 40401))],

@@ -42,7 +42,7 @@ const typeName = (type) => {
 export class Validator {
   /**
    * @param {string|object} schema the schema (JSON text or an object)
-   * @param {{type?: 'json'|'avro', references?: object|Array}} [options]
+   * @param {{type?: 'json'|'avro'|'protobuf', references?: object|Array}} [options]
    */
   constructor(schema, { type = 'json', references } = {}) {
     const refs = references === undefined ? '' : JSON.stringify(references)

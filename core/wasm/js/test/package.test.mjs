@@ -137,3 +137,29 @@ test('fingerprints ignore key order and formatting, not content', () => {
   const avro = { type: 'record', name: 'R', namespace: 'n', fields: [{ name: 'a', type: { type: 'int' } }] }
   assert.equal(fingerprint(avro, 'avro', { normalize: true }), fingerprint({ type: 'record', name: 'n.R', fields: [{ name: 'a', type: 'int' }] }, 'avro', { normalize: true }))
 })
+
+test('Protobuf: validation of JSON and binary payloads, compatibility, fingerprints, imports', () => {
+  const order = 'syntax = "proto3";\npackage shop;\nimport "money.proto";\nmessage Order {\n  string id = 1;\n  int32 quantity = 2;\n  common.Money total = 3;\n}\n'
+  const money = 'syntax = "proto3"; package common; message Money { string currency = 1; int64 units = 2; }'
+  const v = new Validator(order, { type: 'protobuf', references: { 'money.proto': money } })
+  assert.equal(v.isValid({ id: 'o1', quantity: 2, total: { currency: 'EUR', units: '5' } }), true)
+  const bad = v.validate({ id: 'o1', total: { currency: 1 } })
+  assert.equal(bad.valid, false)
+  assert.equal(bad.errors[0].instancePath, '/total/currency')
+  // id "o1" (field 1) and quantity 3 (field 2) in the binary encoding, base64.
+  assert.equal(v.isValid({ $message: 'shop.Order', $binary: Buffer.from([0x0a, 0x02, 0x6f, 0x31, 0x10, 0x03]).toString('base64') }), true)
+  assert.equal(v.isValid({ $message: 'Order', $binary: '////' }), false)
+  assert.throws(() => new Validator('syntax = "proto3"; message {', { type: 'protobuf' }), (e) => e.code === 'INVALID_SCHEMA')
+  // Confluent's rules: a changed scalar kind breaks readers, a new field does not.
+  const v1 = 'syntax = "proto3"; message M { string a = 1; int32 b = 2; }'
+  const added = 'syntax = "proto3"; message M { string a = 1; int32 b = 2; string c = 3; }'
+  const changed = 'syntax = "proto3"; message M { string a = 1; string b = 2; }'
+  assert.equal(checkCompatibility(added, [v1], 'BACKWARD', 'protobuf').compatible, true)
+  const report = checkCompatibility(changed, [v1], 'BACKWARD', 'protobuf')
+  assert.equal(report.compatible, false)
+  assert.equal(report.incompatibilities[0].kind, 'FIELD_SCALAR_KIND_CHANGED')
+  assert.equal(report.incompatibilities[0].location, '#/M/2')
+  // The same schema written differently has the same fingerprint.
+  assert.equal(fingerprint(v1, 'protobuf'), fingerprint('syntax = "proto3";\n// c\nmessage M {\n  string a = 1;\n  int32 b = 2;\n}\n', 'protobuf'))
+  assert.notEqual(fingerprint(v1, 'protobuf'), fingerprint(added, 'protobuf'))
+})
