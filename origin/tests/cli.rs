@@ -406,3 +406,132 @@ fn llm_lint_and_export_for_ci() {
         "clap refuses an unknown provider"
     );
 }
+
+#[test]
+fn protobuf_with_imports_compat_validate_and_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = |p: &PathBuf| p.to_str().unwrap().to_owned();
+    let money = write(
+        &dir,
+        "money.proto",
+        "syntax = \"proto3\"; package common; message Money { string currency = 1; int64 units = 2; }",
+    );
+    let v1_text = "syntax = \"proto3\";\npackage shop;\nimport \"common/money.proto\";\nmessage Order {\n  string id = 1;\n  int32 quantity = 2;\n  common.Money total = 3;\n}\n";
+    let v1 = write(&dir, "v1.proto", v1_text);
+    let bad = write(
+        &dir,
+        "bad.proto",
+        &v1_text.replace("int32 quantity", "string quantity"),
+    );
+    let reference = format!("common/money.proto={}", s(&money));
+    // Without the import supplied, the schema does not compile: bad input.
+    let out = run(&["fingerprint", "--type", "protobuf", &s(&v1)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("common/money.proto"));
+    let out = run(&[
+        "fingerprint",
+        "--type",
+        "protobuf",
+        "--reference",
+        &reference,
+        &s(&v1),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim().len(), 64);
+
+    let out = run(&[
+        "compat",
+        "--type",
+        "protobuf",
+        "--level",
+        "BACKWARD",
+        "--new",
+        &s(&bad),
+        "--existing",
+        &s(&v1),
+        "--reference",
+        &reference,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("FIELD_SCALAR_KIND_CHANGED at #/Order/2"),
+        "{stdout}"
+    );
+
+    let good = write(
+        &dir,
+        "good.json",
+        r#"{"id": "o1", "total": {"units": "3"}}"#,
+    );
+    let wrong = write(&dir, "wrong.json", r#"{"id": 5}"#);
+    let out = run(&[
+        "validate",
+        "--type",
+        "protobuf",
+        "--schema",
+        &s(&v1),
+        "--reference",
+        &reference,
+        &s(&good),
+        &s(&wrong),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("wrong.json: /id:"), "{stdout}");
+    assert!(!stdout.contains("good.json"), "{stdout}");
+    // Binary, framed as Kafka serializers write it: id 7, message index [0], then the message.
+    let framed = dir.path().join("framed.bin");
+    std::fs::write(
+        &framed,
+        [0, 0, 0, 0, 7, 0, 0x0a, 0x02, b'o', b'1', 0x10, 0x03],
+    )
+    .unwrap();
+    let truncated = dir.path().join("truncated.bin");
+    std::fs::write(&truncated, [0, 0, 0, 0, 7, 0, 0x0a, 0x09, b'o']).unwrap();
+    let out = run(&[
+        "validate",
+        "--type",
+        "protobuf",
+        "--schema",
+        &s(&v1),
+        "--reference",
+        &reference,
+        "--binary",
+        "--framed",
+        &s(&framed),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&[
+        "validate",
+        "--type",
+        "protobuf",
+        "--schema",
+        &s(&v1),
+        "--reference",
+        &reference,
+        "--binary",
+        "--framed",
+        &s(&truncated),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&[
+        "validate",
+        "--type",
+        "protobuf",
+        "--schema",
+        &s(&v1),
+        "--reference",
+        &reference,
+        "--binary",
+        "--message",
+        "common.Money",
+        &s(&framed),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "framing bytes are not a Money");
+}

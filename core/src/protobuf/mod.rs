@@ -13,6 +13,7 @@ pub mod diff;
 pub mod kind;
 pub mod print;
 mod terms;
+pub mod wire;
 
 use std::sync::Arc;
 

@@ -99,6 +99,10 @@ pub struct CompatArgs {
     /// An existing version; repeat, oldest first.
     #[arg(long)]
     pub existing: Vec<PathBuf>,
+    /// A referenced schema, as `NAME=FILE` (the name the schema uses: a Protobuf import path,
+    /// an Avro full name, a JSON Schema `$ref` URL); repeat, dependencies first.
+    #[arg(long = "reference", value_parser = parse_reference)]
+    pub references: Vec<(String, PathBuf)>,
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
@@ -113,13 +117,21 @@ pub struct ValidateArgs {
     /// Files holding one JSON document each (or JSON Lines: one datum per line).
     #[arg(required = true)]
     pub data: Vec<PathBuf>,
-    /// Each file is one datum in Avro's binary encoding (AVRO only).
+    /// Each file is one datum in its binary encoding (AVRO and PROTOBUF).
     #[arg(long)]
     pub binary: bool,
     /// The binary datum is framed as Kafka serializers write it: a zero magic byte and a 4-byte
-    /// schema id first.
+    /// schema id first (and, for PROTOBUF, the message indexes that name the message).
     #[arg(long, requires = "binary")]
     pub framed: bool,
+    /// PROTOBUF: the message the data is (full name, or relative to the package); the file's
+    /// first message by default.
+    #[arg(long)]
+    pub message: Option<String>,
+    /// A referenced schema, as `NAME=FILE` (the name the schema uses: a Protobuf import path,
+    /// an Avro full name, a JSON Schema `$ref` URL); repeat, dependencies first.
+    #[arg(long = "reference", value_parser = parse_reference)]
+    pub references: Vec<(String, PathBuf)>,
     #[arg(long)]
     pub json: bool,
 }
@@ -135,8 +147,21 @@ pub struct FingerprintArgs {
     /// Fingerprint the normalized form (as `normalize=true`).
     #[arg(long)]
     pub normalize: bool,
+    /// A referenced schema, as `NAME=FILE` (the name the schema uses: a Protobuf import path,
+    /// an Avro full name, a JSON Schema `$ref` URL); repeat, dependencies first.
+    #[arg(long = "reference", value_parser = parse_reference)]
+    pub references: Vec<(String, PathBuf)>,
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_reference(s: &str) -> Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((name, file)) if !name.is_empty() && !file.is_empty() => {
+            Ok((name.to_owned(), PathBuf::from(file)))
+        }
+        _ => Err(format!("expected NAME=FILE, got \"{s}\"")),
+    }
 }
 
 fn parse_level(s: &str) -> Result<CompatibilityLevel, String> {

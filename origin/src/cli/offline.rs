@@ -1,9 +1,13 @@
 //! The offline subcommands: everything runs in-process with the core, no registry needed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use registry_core::avro::binary::AvroCodec;
-use registry_core::{ParseOptions, Schema, SchemaType, ValidationIssue, Validator, compat};
+use registry_core::protobuf::{ProtobufModel, datum::find_message, wire};
+use registry_core::{
+    ParseOptions, ResolvedReference, Schema, SchemaReference, SchemaType, ValidationIssue,
+    Validator, compat,
+};
 use serde_json::{Value, json};
 
 use super::{CompatArgs, FingerprintArgs, ValidateArgs};
@@ -19,9 +23,31 @@ fn read(path: &Path) -> Result<String, u8> {
     })
 }
 
-fn load_schema(ty: SchemaType, path: &Path, options: ParseOptions) -> Result<Schema, u8> {
+/// The `--reference NAME=FILE` schemas, read (each one a version 1 of a subject named after it).
+fn load_references(references: &[(String, PathBuf)]) -> Result<Vec<ResolvedReference>, u8> {
+    references
+        .iter()
+        .map(|(name, path)| {
+            Ok(ResolvedReference {
+                reference: SchemaReference {
+                    name: name.clone(),
+                    subject: name.clone(),
+                    version: 1,
+                },
+                schema: read(path)?,
+            })
+        })
+        .collect()
+}
+
+fn load_schema(
+    ty: SchemaType,
+    path: &Path,
+    references: &[ResolvedReference],
+    options: ParseOptions,
+) -> Result<Schema, u8> {
     let text = read(path)?;
-    Schema::parse(ty, &text, &[], options).map_err(|e| {
+    Schema::parse(ty, &text, references, options).map_err(|e| {
         eprintln!("error: {} is not a valid {ty} schema: {e}", path.display());
         BAD_INPUT
     })
@@ -37,11 +63,12 @@ fn print_json(value: &Value) {
 pub fn compat(args: &CompatArgs) -> u8 {
     let run = || -> Result<u8, u8> {
         let ty = args.schema_type;
-        let new = load_schema(ty, &args.new_schema, ParseOptions::default())?;
+        let references = load_references(&args.references)?;
+        let new = load_schema(ty, &args.new_schema, &references, ParseOptions::default())?;
         let existing = args
             .existing
             .iter()
-            .map(|p| load_schema(ty, p, ParseOptions::default()))
+            .map(|p| load_schema(ty, p, &references, ParseOptions::default()))
             .collect::<Result<Vec<_>, _>>()?;
         let refs: Vec<&Schema> = existing.iter().collect();
         let report = compat::check(args.level, &new, &refs).map_err(|e| {
@@ -97,9 +124,59 @@ struct Checked {
 }
 
 /// Binary data: each file one datum, valid when it decodes exactly with the schema.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, u8> {
+    std::fs::read(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        BAD_INPUT
+    })
+}
+
+fn issue(message: String) -> Vec<ValidationIssue> {
+    vec![ValidationIssue {
+        instance_path: String::new(),
+        schema_path: String::new(),
+        message,
+    }]
+}
+
+/// Binary Protobuf: each file one message (`--message`, or the first; framed: the message its
+/// indexes name), valid when it decodes.
+fn check_protobuf_binary(args: &ValidateArgs, model: &ProtobufModel) -> Result<Vec<Checked>, u8> {
+    let chosen = match &args.message {
+        Some(name) => Some(find_message(&model.file, name).ok_or_else(|| {
+            eprintln!("error: no message \"{name}\" in the schema");
+            BAD_INPUT
+        })?),
+        None => model.file.messages().next(),
+    };
+    let mut out = Vec::new();
+    for path in &args.data {
+        let bytes = read_bytes(path)?;
+        let issues = if args.framed {
+            match wire::unframe(&model.file, &bytes) {
+                Ok((_, message, rest)) => wire::decode_issues(message, rest),
+                Err(message) => issue(message),
+            }
+        } else {
+            match &chosen {
+                Some(message) => wire::decode_issues(message.clone(), &bytes),
+                None => issue("the schema has no message".into()),
+            }
+        };
+        out.push(Checked {
+            name: path.display().to_string(),
+            issues,
+        });
+    }
+    Ok(out)
+}
+
 fn check_binary(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8> {
+    if let Some(model) = schema.model_as::<ProtobufModel>() {
+        return check_protobuf_binary(args, model);
+    }
     if schema.schema_type != SchemaType::Avro {
-        eprintln!("error: --binary takes an AVRO schema");
+        eprintln!("error: --binary takes an AVRO or PROTOBUF schema");
         return Err(BAD_INPUT);
     }
     let codec = AvroCodec::new(&schema.text, None).map_err(|e| {
@@ -108,10 +185,7 @@ fn check_binary(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8
     })?;
     let mut out = Vec::new();
     for path in &args.data {
-        let bytes = std::fs::read(path).map_err(|e| {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            BAD_INPUT
-        })?;
+        let bytes = read_bytes(path)?;
         let datum = match (args.framed, bytes.as_slice()) {
             (true, [0, _, _, _, _, rest @ ..]) => Ok(rest),
             (true, _) => Err("not framed: no zero magic byte and schema id".to_owned()),
@@ -119,11 +193,7 @@ fn check_binary(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8
         };
         let issues = match datum.and_then(|d| codec.decode_exact(d).map_err(|e| e.to_string())) {
             Ok(_) => Vec::new(),
-            Err(message) => vec![ValidationIssue {
-                instance_path: String::new(),
-                schema_path: String::new(),
-                message,
-            }],
+            Err(message) => issue(message),
         };
         out.push(Checked {
             name: path.display().to_string(),
@@ -162,7 +232,13 @@ fn check_json(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8> 
 
 pub fn validate(args: &ValidateArgs) -> u8 {
     let run = || -> Result<u8, u8> {
-        let schema = load_schema(args.schema_type, &args.schema, ParseOptions::default())?;
+        let references = load_references(&args.references)?;
+        let schema = load_schema(
+            args.schema_type,
+            &args.schema,
+            &references,
+            ParseOptions::default(),
+        )?;
         let checked = if args.binary {
             check_binary(args, &schema)?
         } else {
@@ -197,7 +273,11 @@ pub fn fingerprint(args: &FingerprintArgs) -> u8 {
         normalize: args.normalize,
         ..ParseOptions::default()
     };
-    match load_schema(args.schema_type, &args.file, options) {
+    let references = match load_references(&args.references) {
+        Ok(references) => references,
+        Err(code) => return code,
+    };
+    match load_schema(args.schema_type, &args.file, &references, options) {
         Err(code) => code,
         Ok(schema) => {
             if args.json {
