@@ -77,6 +77,11 @@ pub trait SchemaModel: Any + Send + Sync + fmt::Debug {
         writer: &dyn SchemaModel,
         budget: &mut Budget,
     ) -> Result<Vec<Incompatibility>, Exceeded>;
+
+    /// Whether the schema's top level has a field called `name` (an Avro record's field, a
+    /// JSON Schema's property, a field of a Protobuf file's first message): what a reserved
+    /// field (`confluent:reserved`) must not be.
+    fn has_top_level_field(&self, name: &str) -> bool;
 }
 
 /// Checks data against one schema.

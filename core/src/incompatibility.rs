@@ -37,6 +37,11 @@ impl Incompatibility {
 pub enum IncompatibilityKind {
     /// The new schema is of another type than the old one.
     SchemaTypeChanged,
+    /// A field the previous version's metadata reserved (`confluent:reserved`) is no longer
+    /// reserved in the new version's.
+    ReservedFieldRemoved,
+    /// The new schema has a top-level field its metadata reserves.
+    FieldConflictsWithReservedField,
     Avro(AvroIncompatibility),
     Json(JsonIncompatibility),
     Protobuf(ProtobufDifference),
@@ -47,6 +52,8 @@ impl IncompatibilityKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SchemaTypeChanged => "SCHEMA_TYPE_CHANGED",
+            Self::ReservedFieldRemoved => "RESERVED_FIELD_REMOVED",
+            Self::FieldConflictsWithReservedField => "FIELD_CONFLICTS_WITH_RESERVED_FIELD",
             Self::Avro(k) => k.as_str(),
             Self::Json(k) => k.as_str(),
             Self::Protobuf(k) => k.as_str(),
@@ -55,8 +62,13 @@ impl IncompatibilityKind {
 
     /// The kind called `name`.
     pub fn from_name(name: &str) -> Option<Self> {
-        if name == "SCHEMA_TYPE_CHANGED" {
-            return Some(Self::SchemaTypeChanged);
+        let own = [
+            Self::SchemaTypeChanged,
+            Self::ReservedFieldRemoved,
+            Self::FieldConflictsWithReservedField,
+        ];
+        if let Some(kind) = own.into_iter().find(|k| k.as_str() == name) {
+            return Some(kind);
         }
         AvroIncompatibility::ALL
             .into_iter()
@@ -103,10 +115,15 @@ mod tests {
 
     #[test]
     fn every_kind_round_trips_by_name() {
-        let all = std::iter::once(IncompatibilityKind::SchemaTypeChanged)
-            .chain(AvroIncompatibility::ALL.map(IncompatibilityKind::Avro))
-            .chain(JsonIncompatibility::ALL.map(IncompatibilityKind::Json))
-            .chain(ProtobufDifference::ALL.map(IncompatibilityKind::Protobuf));
+        let all = [
+            IncompatibilityKind::SchemaTypeChanged,
+            IncompatibilityKind::ReservedFieldRemoved,
+            IncompatibilityKind::FieldConflictsWithReservedField,
+        ]
+        .into_iter()
+        .chain(AvroIncompatibility::ALL.map(IncompatibilityKind::Avro))
+        .chain(JsonIncompatibility::ALL.map(IncompatibilityKind::Json))
+        .chain(ProtobufDifference::ALL.map(IncompatibilityKind::Protobuf));
         for kind in all {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(

@@ -30,6 +30,7 @@ pub mod media;
 pub mod pointer;
 pub mod protobuf;
 pub mod qualified;
+pub mod reserved;
 pub mod routes;
 pub mod schema;
 pub mod search;

@@ -275,3 +275,65 @@ async fn validation_and_search(backend: Backend) {
     s.stop().await;
 }
 both_backends!(validation_and_search);
+
+async fn reserved_fields_from_metadata_are_kept(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let reserved = |list: &str| json!({"metadata": {"properties": {"confluent:reserved": list}}});
+    // The first version reserves `note`; a field of that name conflicts, at any level.
+    assert_eq!(
+        s.put("/config/r", &json!({"compatibility": "NONE"}))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = proto(&s, "r", ORDER_V1, reserved("note")).await;
+    assert_eq!(status, 200, "{body}");
+    let with_note = ORDER_V1.replace(
+        "Status status = 3;",
+        "Status status = 3;\n  string note = 4;",
+    );
+    let (status, body) = proto(&s, "r", &with_note, reserved("note")).await;
+    assert_error(&(status, body.clone()), 409, 40901);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("conflicts with the reserved field note"),
+        "{body}"
+    );
+    // Dropping a reserved field from the metadata is refused too.
+    let (status, body) = proto(
+        &s,
+        "r",
+        &with_note.replace("note", "memo"),
+        reserved("other"),
+    )
+    .await;
+    assert_error(&(status, body.clone()), 409, 40901);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("reserved field note removed"),
+        "{body}"
+    );
+    // Keeping it reserved and not using it is fine; Avro top-level fields count the same way.
+    let (status, body) = proto(
+        &s,
+        "r",
+        &with_note.replace("note", "memo"),
+        reserved("note,other"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let avro = r#"{"type":"record","name":"R","fields":[{"name":"secret","type":"string"}]}"#;
+    let (status, body) = s
+        .post(
+            "/subjects/ra/versions",
+            &json!({"schema": avro, "metadata": {"properties": {"confluent:reserved": "secret"}}}),
+        )
+        .await;
+    assert_error(&(status, body), 409, 40901);
+    s.stop().await;
+}
+both_backends!(reserved_fields_from_metadata_are_kept);

@@ -121,4 +121,12 @@ impl SchemaModel for JsonModel {
             )]),
         }
     }
+
+    fn has_top_level_field(&self, name: &str) -> bool {
+        self.document
+            .value
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+            .is_some_and(|p| p.contains_key(name))
+    }
 }

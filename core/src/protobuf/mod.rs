@@ -169,6 +169,13 @@ impl SchemaModel for ProtobufModel {
             })
             .collect())
     }
+
+    fn has_top_level_field(&self, name: &str) -> bool {
+        self.file
+            .messages()
+            .next()
+            .is_some_and(|m| m.get_field_by_name(name).is_some())
+    }
 }
 
 impl DatumValidator for ProtobufModel {

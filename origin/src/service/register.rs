@@ -9,6 +9,7 @@ use registry_core::change::Change;
 use registry_core::config::{self, ConfigFields};
 use registry_core::invalidation::EventKind;
 use registry_core::qualified::QualifiedSubject;
+use registry_core::reserved;
 use registry_core::search::SearchTerms;
 use registry_core::{CompatibilityLevel, Schema, SchemaReference, SchemaType};
 use serde_json::Value;
@@ -310,8 +311,10 @@ impl Registry {
         Ok(Decision::Write)
     }
 
-    /// Compatibility with the live versions the level names; with a compatibility group, only
-    /// the versions in the new one's group.
+    /// The reserved fields of the new version's metadata (`confluent:reserved`) against its
+    /// schema and the latest version's, at every level as Confluent checks them; then
+    /// compatibility with the live versions the level names (with a compatibility group, only
+    /// the versions in the new one's group).
     async fn check_against(
         &self,
         input: &RegisterInput,
@@ -319,6 +322,17 @@ impl Registry {
         snapshot: &Snapshot,
     ) -> Result<(), ServiceError> {
         let subject = input.subject.as_str();
+        let parse = |m: Option<&str>| m.and_then(|m| serde_json::from_str::<Value>(m).ok());
+        let mine = parse(input.metadata.as_deref());
+        let previous = parse(snapshot.live.last().and_then(|v| v.metadata.as_deref()));
+        let problems = reserved::problems(schema, mine.as_ref(), previous.as_ref());
+        if !problems.is_empty() {
+            let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+            return Err(ServiceError::Incompatible(format!(
+                "Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]",
+                messages.join("; ")
+            )));
+        }
         let against: Vec<VersionRecord> = match &snapshot.config.compatibility_group {
             Some(group) => {
                 let metadata: Option<Value> = input
