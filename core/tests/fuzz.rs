@@ -1,7 +1,8 @@
 //! Property-based fuzzing of core (cargo fuzz needs a nightly toolchain these machines cannot
 //! install): generated schemas — well-formed, near-miss and junk — for parsing, canonical form
-//! and fingerprints, compatibility at every level, validation, and Avro binary decoding of
-//! arbitrary bytes. The properties are "no panic" plus invariants (a canonical form re-parses to
+//! and fingerprints, compatibility at every level, validation, Avro binary decoding of
+//! arbitrary bytes, and Protobuf texts (generated `.proto` files and near misses, base64 junk)
+//! through compiling, printing, the diff and validation. The properties are "no panic" plus invariants (a canonical form re-parses to
 //! the same fingerprint; `is_valid` agrees with the error list).
 //!
 //! Cases per property: `FUZZ_CASES` (default 256; `scripts/fuzz.sh` runs many more). A failing
@@ -175,6 +176,91 @@ fn json_schema() -> impl Strategy<Value = Value> {
     })
 }
 
+/// A `.proto` file: messages with scalar, message, enum, map, repeated and oneof fields, nested
+/// types, enums; numbers may clash and names may be bad (near misses the compiler refuses).
+fn proto_schema() -> impl Strategy<Value = String> {
+    let scalar = prop_oneof![
+        Just("int32"),
+        Just("int64"),
+        Just("uint32"),
+        Just("sint64"),
+        Just("bool"),
+        Just("string"),
+        Just("bytes"),
+        Just("double"),
+        Just("fixed32"),
+        Just("sfixed64"),
+    ];
+    let ty = prop_oneof![
+        3 => scalar.prop_map(str::to_owned),
+        1 => Just("E".to_owned()),
+        1 => Just("M0".to_owned()),
+        1 => Just(".p.M1".to_owned()),
+        1 => Just("map<string, M0>".to_owned()),
+        1 => Just("google.protobuf.Timestamp".to_owned()),
+        1 => "[A-Za-z.]{1,5}",
+    ];
+    let label = prop_oneof![Just(""), Just("repeated "), Just("optional ")];
+    let field = (label, ty, "[a-z][a-z_]{0,4}", 0u32..30, any::<bool>());
+    let message = (
+        prop::collection::vec(field, 0..6),
+        any::<bool>(),
+        any::<bool>(),
+    );
+    (
+        any::<bool>(),
+        prop::collection::vec(message, 1..4),
+        prop::collection::vec(("[A-Z]{1,3}", 0i32..10), 0..4),
+    )
+        .prop_map(|(proto3, messages, values)| {
+            use std::fmt::Write;
+            let mut out = String::new();
+            out.push_str(if proto3 {
+                "syntax = \"proto3\";\n"
+            } else {
+                "syntax = \"proto2\";\n"
+            });
+            out.push_str("package p;\nimport \"google/protobuf/timestamp.proto\";\n");
+            out.push_str("enum E {\n  Z = 0;\n");
+            for (i, (name, n)) in values.into_iter().enumerate() {
+                let n = if n == 0 { 0 } else { i as i32 + 1 };
+                let _ = writeln!(out, "  {name}{i} = {n};");
+            }
+            out.push_str("}\n");
+            for (i, (fields, oneof, nested)) in messages.into_iter().enumerate() {
+                let _ = writeln!(out, "message M{i} {{");
+                if nested {
+                    let label = if proto3 { "" } else { "optional " };
+                    let _ = writeln!(out, "  message N {{ {label}int32 x = 1; }}");
+                }
+                // Mostly distinct names and numbers; a random number 0 or 1 may clash.
+                let number = |i: usize, n: u32| if n > 1 { i as u32 + 1 } else { n };
+                let (inside, outside): (Vec<_>, Vec<_>) = fields
+                    .into_iter()
+                    .partition(|f| oneof && f.4 && !f.1.starts_with("map<"));
+                for (j, (label, ty, name, n, _)) in outside.into_iter().enumerate() {
+                    let label = match (proto3, label, ty.starts_with("map<")) {
+                        (_, _, true) => "",
+                        (false, "", false) => "optional ",
+                        (_, label, false) => label,
+                    };
+                    let number = number(j, n);
+                    let _ = writeln!(out, "  {label}{ty} {name}{j} = {number};");
+                }
+                if !inside.is_empty() {
+                    out.push_str("  oneof choice {\n");
+                    for (j, (_, ty, name, n, _)) in inside.into_iter().enumerate() {
+                        let number = number(j + 100, n);
+                        let _ = writeln!(out, "    {ty} {name}_o{j} = {number};");
+                    }
+                    out.push_str("  }\n");
+                }
+                out.push_str("}\n");
+            }
+            out
+        })
+}
+
 fn parse(ty: SchemaType, text: &str, normalize: bool) -> Option<Schema> {
     Schema::parse(
         ty,
@@ -212,6 +298,16 @@ fn exercise(ty: SchemaType, text: &str, datum: &Value) -> bool {
                 "PCF is a fixed point"
             );
         }
+    }
+    if let Some(proto) = schema.model_as::<registry_core::protobuf::ProtobufModel>() {
+        let printed = registry_core::protobuf::print::print(&proto.file);
+        let reparsed = parse(ty, &printed, false).expect("the printed text compiles");
+        assert_eq!(reparsed.fingerprint, schema.fingerprint, "printed {text}");
+        let serialized = parse(ty, &proto.serialized(), false).expect("the descriptor parses");
+        assert_eq!(
+            serialized.fingerprint, schema.fingerprint,
+            "serialized {text}"
+        );
     }
     if let Ok(v) = Validator::compile(&schema) {
         assert_eq!(
@@ -319,6 +415,56 @@ fn json_compatibility() {
                 assert_eq!(report.compatible, report.incompatibilities.is_empty());
             }
             true
+        },
+    );
+}
+
+#[test]
+fn protobuf_schemas_and_compatibility() {
+    run(
+        "protobuf schemas",
+        (proto_schema(), proto_schema(), any_json()),
+        |(a, b, datum)| {
+            let valid = exercise(SchemaType::Protobuf, &a, &datum);
+            let (Some(a), Some(b)) = (
+                parse(SchemaType::Protobuf, &a, false),
+                parse(SchemaType::Protobuf, &b, false),
+            ) else {
+                return valid;
+            };
+            for level in CompatibilityLevel::ALL {
+                let Ok(report) = compat::check(level, &a, &[&b]) else {
+                    continue;
+                };
+                assert_eq!(report.compatible, report.incompatibilities.is_empty());
+            }
+            assert!(
+                compat::check(CompatibilityLevel::Full, &a, &[&a])
+                    .unwrap()
+                    .compatible
+            );
+            true
+        },
+    );
+}
+
+#[test]
+fn protobuf_junk_and_binary_payloads() {
+    let bytes = prop::collection::vec(any::<u8>(), 0..48);
+    run(
+        "protobuf junk",
+        (".{0,64}", bytes, proto_schema()),
+        |(text, bytes, schema)| {
+            use base64::Engine;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let a = exercise(SchemaType::Protobuf, &text, &json!({}));
+            let b = exercise(SchemaType::Protobuf, &encoded, &json!({}));
+            if let Some(s) = parse(SchemaType::Protobuf, &schema, false)
+                && let Ok(v) = Validator::compile(&s)
+            {
+                let _ = v.validate(&json!({"$message": "M0", "$binary": encoded}));
+            }
+            a || b
         },
     );
 }

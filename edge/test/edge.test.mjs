@@ -256,6 +256,34 @@ test('validation runs at the edge', async () => {
   assert.equal(wrongType.status, 415, 'the same content-type rule as the origin')
 })
 
+test('Protobuf: schemas are read through and validated at the edge, with imports', async () => {
+  const post = (path, body) =>
+    json(`${origin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const money = 'syntax = "proto3"; package common; message Money { string currency = 1; int64 units = 2; }'
+  assert.equal((await post('/subjects/money.proto/versions', { schemaType: 'PROTOBUF', schema: money })).status, 200)
+  const order = 'syntax = "proto3";\npackage shop;\nimport "money.proto";\nmessage Order { string id = 1; common.Money total = 2; }\n'
+  const reg = await post('/subjects/orders-proto/versions', {
+    schemaType: 'PROTOBUF',
+    schema: order,
+    references: [{ name: 'money.proto', subject: 'money.proto', version: 1 }],
+  })
+  assert.equal(reg.status, 200, reg.body)
+  const { id } = JSON.parse(reg.body)
+  const read = await json(at('B', `/schemas/ids/${id}`))
+  assert.equal(read.status, 200)
+  assert.equal(JSON.parse(read.body).schemaType, 'PROTOBUF')
+  const payloads = { payloads: [{ id: 'o1', total: { currency: 'EUR', units: '3' } }, { id: 'o1', total: { units: 'many' } }, { $message: 'shop.Order', $binary: 'CgJvMQ==' }] }
+  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payloads) }
+  const r = await json(at('B', `/schemas/ids/${id}/validate`), init)
+  assert.equal(r.status, 200, r.body)
+  assert.equal(r.cache, 'LOCAL')
+  const body = JSON.parse(r.body)
+  assert.deepEqual(body.results.map((x) => x.valid), [true, false, true])
+  assert.equal(body.results[1].errors[0].instancePath, '/total/units')
+  const direct = await json(`${origin.url}/schemas/ids/${id}/validate`, init)
+  assert.deepEqual(body, JSON.parse(direct.body), 'same results as the origin')
+})
+
 test('LLM exports are served from KV per profile and usage, and follow a new latest', async () => {
   const weather = { type: 'object', title: 'weather', properties: { city: { type: 'string' } } }
   const body = (schema) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(schema) }) })

@@ -127,8 +127,49 @@ impl Printer {
                 span(range.start(), range.end() - 1)
             ));
         }
+        // Fields and nested messages interleaved so that each map field comes before the
+        // nested types declared after it: its entry type keeps its place among the nested types
+        // (message indexes count them).
+        // In declaration order, which `fields()` (by number) does not keep.
+        let fields: Vec<FieldDescriptor> = raw
+            .field
+            .iter()
+            .filter_map(|f| message.get_field_by_name(f.name()))
+            .collect();
+        let mut next = 0;
         let mut oneofs_done = Vec::new();
-        for field in message.fields() {
+        for nested in message.child_messages() {
+            if nested.is_map_entry() {
+                let map_field = fields.iter().position(|f| {
+                    f.is_map() && matches!(f.kind(), Kind::Message(m) if m == nested)
+                });
+                if let Some(at) = map_field {
+                    self.fields(&fields, &mut next, at + 1, &mut oneofs_done);
+                }
+            } else {
+                self.message(&nested);
+            }
+        }
+        self.fields(&fields, &mut next, fields.len(), &mut oneofs_done);
+        for e in message.child_enums() {
+            self.enumeration(&e);
+        }
+        self.extensions(&message.child_extensions().collect::<Vec<_>>());
+        self.depth -= 1;
+        self.line("}");
+    }
+
+    /// The fields from `*next` up to `end`, a oneof as one block where its first member is.
+    fn fields(
+        &mut self,
+        fields: &[FieldDescriptor],
+        next: &mut usize,
+        end: usize,
+        oneofs_done: &mut Vec<String>,
+    ) {
+        while *next < end {
+            let field = &fields[*next];
+            *next += 1;
             match field.containing_oneof().filter(|o| !o.is_synthetic()) {
                 Some(oneof) if !oneofs_done.contains(&oneof.name().to_owned()) => {
                     oneofs_done.push(oneof.name().to_owned());
@@ -137,8 +178,12 @@ impl Printer {
                     for option in option_list(&oneof.options()) {
                         self.line(&format!("option {option};"));
                     }
-                    for member in oneof.fields() {
-                        let line = field_line(&member, "", member.name());
+                    let members = fields.iter().filter(|f| {
+                        f.containing_oneof()
+                            .is_some_and(|o| o.name() == oneof.name())
+                    });
+                    for member in members {
+                        let line = field_line(member, "", member.name());
                         self.line(&line);
                     }
                     self.depth -= 1;
@@ -146,20 +191,11 @@ impl Printer {
                 }
                 Some(_) => {}
                 None => {
-                    let line = field_line(&field, label(&field), field.name());
+                    let line = field_line(field, label(field), field.name());
                     self.line(&line);
                 }
             }
         }
-        for nested in message.child_messages().filter(|m| !m.is_map_entry()) {
-            self.message(&nested);
-        }
-        for e in message.child_enums() {
-            self.enumeration(&e);
-        }
-        self.extensions(&message.child_extensions().collect::<Vec<_>>());
-        self.depth -= 1;
-        self.line("}");
     }
 
     fn enumeration(&mut self, e: &EnumDescriptor) {
