@@ -3,7 +3,10 @@
 //! `cargo bench -p llm-schema-registry-benches --bench schema_operations`
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use registry_benches::{avro_history, avro_record, invalid_instance, json_object, valid_instance};
+use registry_benches::{
+    avro_history, avro_record, invalid_instance, json_object, proto_history,
+    proto_invalid_instance, proto_message, proto_valid_instance, valid_instance,
+};
 use registry_core::{CompatibilityLevel, ParseOptions, Schema, SchemaType, Validator, compat};
 use std::hint::black_box;
 
@@ -22,6 +25,10 @@ fn parse_and_fingerprint(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("json", n), &json, |b, t| {
             b.iter(|| parse(SchemaType::Json, black_box(t)).fingerprint);
+        });
+        let proto = proto_message(n);
+        group.bench_with_input(BenchmarkId::new("protobuf", n), &proto, |b, t| {
+            b.iter(|| parse(SchemaType::Protobuf, black_box(t)).fingerprint);
         });
     }
     group.finish();
@@ -69,6 +76,21 @@ fn compile_and_validate(c: &mut Criterion) {
                 |b, d| b.iter(|| validator.validate(black_box(d)).len()),
             );
         }
+    }
+    for n in SIZES {
+        let validator =
+            Validator::compile(&parse(SchemaType::Protobuf, &proto_message(n))).expect("compiles");
+        let (good, bad) = (proto_valid_instance(n), proto_invalid_instance(n));
+        group.bench_with_input(
+            BenchmarkId::new("protobuf/valid/is_valid", n),
+            &good,
+            |b, d| b.iter(|| validator.is_valid(black_box(d))),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("protobuf/invalid/errors", n),
+            &bad,
+            |b, d| b.iter(|| validator.validate(black_box(d)).len()),
+        );
     }
     group.finish();
 }
@@ -119,6 +141,27 @@ fn compatibility(c: &mut Criterion) {
             )
             .expect("within budget")
             .compatible
+        });
+    });
+    let history: Vec<Schema> = proto_history(100, 51)
+        .iter()
+        .map(|t| parse(SchemaType::Protobuf, t))
+        .collect();
+    let (new, old) = history.split_last().expect("versions");
+    let latest = [old.last().expect("one")];
+    group.bench_function("protobuf BACKWARD vs 1", |b| {
+        b.iter(|| {
+            compat::check(CompatibilityLevel::Backward, black_box(new), &latest)
+                .expect("within budget")
+                .compatible
+        });
+    });
+    let all: Vec<&Schema> = old.iter().collect();
+    group.bench_function("protobuf FULL_TRANSITIVE vs 50", |b| {
+        b.iter(|| {
+            compat::check(CompatibilityLevel::FullTransitive, black_box(new), &all)
+                .expect("within budget")
+                .compatible
         });
     });
     group.finish();

@@ -1,5 +1,5 @@
-//! Generated schemas and data for the benchmarks: records of N fields of mixed types, as Avro
-//! and as JSON Schema, with a valid and an invalid instance.
+//! Generated schemas and data for the benchmarks: records of N fields of mixed types, as Avro,
+//! as JSON Schema and as a Protobuf message, with a valid and an invalid instance.
 
 use serde_json::{Map, Value, json};
 
@@ -64,6 +64,58 @@ pub fn invalid_instance(fields: usize) -> Value {
     v
 }
 
+/// A proto3 message of `fields` fields of the same kinds (an enum per enum field, its values
+/// prefixed, as values share the message's scope).
+pub fn proto_message(fields: usize) -> String {
+    proto_version(fields, 0)
+}
+
+fn proto_version(fields: usize, added: usize) -> String {
+    let mut body = String::new();
+    for i in 0..fields {
+        let n = i + 1;
+        let line = match field_kind(i) {
+            0 => format!("  // a text field\n  string f{i} = {n};\n"),
+            1 => format!("  int64 f{i} = {n};\n"),
+            2 => format!("  optional double f{i} = {n};\n"),
+            3 => format!(
+                "  enum E{i} {{ E{i}_A = 0; E{i}_B = 1; E{i}_C = 2; }}\n  E{i} f{i} = {n};\n"
+            ),
+            _ => format!("  repeated string f{i} = {n};\n"),
+        };
+        body.push_str(&line);
+    }
+    for extra in 0..added {
+        let n = fields + extra + 1;
+        let line = format!("  optional string added{extra} = {n};\n");
+        body.push_str(&line);
+    }
+    format!("syntax = \"proto3\";\npackage bench;\n\nmessage Bench {{\n{body}}}\n")
+}
+
+/// `valid_instance` in the proto3 JSON mapping of `proto_message` (its enum names).
+pub fn proto_valid_instance(fields: usize) -> Value {
+    let mut v = valid_instance(fields);
+    for i in (0..fields).filter(|i| field_kind(*i) == 3) {
+        v[format!("f{i}")] = json!(format!("E{i}_B"));
+    }
+    v
+}
+
+/// The valid Protobuf datum with a wrong value in about one field of ten.
+pub fn proto_invalid_instance(fields: usize) -> Value {
+    let mut v = proto_valid_instance(fields);
+    for i in (0..fields).step_by(10) {
+        v[format!("f{i}")] = json!({"unexpected": true});
+    }
+    v
+}
+
+/// `versions` successive versions of a `fields`-field Protobuf message, each adding a field.
+pub fn proto_history(fields: usize, versions: usize) -> Vec<String> {
+    (0..versions).map(|v| proto_version(fields, v)).collect()
+}
+
 /// `versions` successive versions of a `fields`-field Avro record, each adding an optional field.
 pub fn avro_history(fields: usize, versions: usize) -> Vec<String> {
     (0..versions)
@@ -79,3 +131,27 @@ pub fn avro_history(fields: usize, versions: usize) -> Vec<String> {
 }
 
 pub mod db;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use registry_core::{ParseOptions, Schema, SchemaType, Validator};
+
+    #[test]
+    fn the_protobuf_inputs_are_what_the_benchmarks_say() {
+        for n in [10, 100] {
+            let schema = Schema::parse(
+                SchemaType::Protobuf,
+                &proto_message(n),
+                &[],
+                ParseOptions::default(),
+            )
+            .unwrap();
+            let v = Validator::compile(&schema).unwrap();
+            assert!(v.validate(&proto_valid_instance(n)).is_empty());
+            assert!(!v.is_valid(&proto_invalid_instance(n)));
+        }
+        let history = proto_history(10, 3);
+        assert!(history[2].contains("added1"));
+    }
+}
