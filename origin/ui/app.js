@@ -111,7 +111,7 @@ async function subjectsView(params) {
     <h1>Subjects</h1>
     <form class="bar" id="find">
       <input name="q" placeholder="Search names, fields, docs, tags" size="40" value="${esc(q)}">
-      <select name="type"><option value="">any type</option><option ${type === 'AVRO' ? 'selected' : ''}>AVRO</option><option ${type === 'JSON' ? 'selected' : ''}>JSON</option></select>
+      <select name="type"><option value="">any type</option><option ${type === 'AVRO' ? 'selected' : ''}>AVRO</option><option ${type === 'JSON' ? 'selected' : ''}>JSON</option><option ${type === 'PROTOBUF' ? 'selected' : ''}>PROTOBUF</option></select>
       <input name="tag" placeholder="tag" size="10" value="${esc(tag)}">
       <button>Search</button>
       <span class="muted" id="count"></span>
@@ -192,7 +192,7 @@ async function subjectView(subject, params) {
       <h2>Draft a new version</h2>
       <textarea id="draft" placeholder="The schema text"></textarea>
       <div class="bar">
-        <select id="draft-type"><option>AVRO</option><option>JSON</option></select>
+        <select id="draft-type"><option>AVRO</option><option>JSON</option><option>PROTOBUF</option></select>
         <button class="secondary" id="check">Check compatibility</button>
         <button id="register">Register</button>
         <span id="draft-verdict" class="verdict"></span>
@@ -251,7 +251,11 @@ async function subjectView(subject, params) {
     // Lines naming what the checker reports (a quoted name appearing in a message) are flagged.
     const named = new Set()
     for (const m of messages) for (const q of m.matchAll(/['"`]([A-Za-z_][\w.]*)['"`]|\/([A-Za-z_]\w*)/g)) named.add(q[1] || q[2])
-    const flag = (line) => line != null && [...named].some((n) => line.includes(`"${n}"`))
+    // Protobuf paths end in a field number (`#/Order/2`): its lines are the ones `= 2;` declares.
+    const numbers = new Set()
+    for (const m of messages) for (const q of m.matchAll(/#\/(?:[\w.]+\/)*(\d+)'/g)) numbers.add(q[1])
+    const declares = (line) => [...numbers].some((n) => new RegExp(`=\\s*${n}\\s*[;[]`).test(line))
+    const flag = (line) => line != null && ([...named].some((n) => line.includes(`"${n}"`)) || declares(line))
     const a = pretty(left.schema).split('\n')
     const b = pretty(right.schema).split('\n')
     const rows = diffLines(a, b).map(([i, j, kind]) => {

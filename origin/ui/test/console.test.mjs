@@ -24,6 +24,7 @@ const ORDERS_V1 = { type: 'record', name: 'Order', namespace: 'com.acme', doc: '
 const ORDERS_V2 = { ...ORDERS_V1, fields: [...ORDERS_V1.fields, { name: 'couponCode', type: ['null', 'string'], default: null }] }
 const ORDERS_V3 = { ...ORDERS_V1, fields: [...ORDERS_V2.fields, { name: 'channel', type: 'string', default: 'web' }] }
 const ORDERS_BAD = { ...ORDERS_V1, fields: [...ORDERS_V2.fields, { name: 'region', type: 'string' }] }
+const PROTO_V1 = 'syntax = "proto3";\npackage shop;\n\n// An order.\nmessage Order {\n  string id = 1;\n  int32 quantity = 2;\n}\n'
 const CUSTOMER = { type: 'object', title: 'Customer', properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } }, required: ['name'] }
 
 function freePort() {
@@ -157,6 +158,31 @@ test('the console in headless Chromium', { timeout: 180_000 }, async () => {
     const flagged = await page.$$eval('.diff tr.flagged', (rows) => rows.map((r) => r.textContent).join('\n'))
     assert.match(flagged, /region/)
     await page.screenshot({ path: join(SHOTS, 'diff-incompatible.png'), fullPage: true })
+
+    // A Protobuf subject: the .proto text shown as registered, a diff whose flagged line is the
+    // field the checker names by its number, and a payload validated in the browser.
+    await call(url, admin, 'PUT', '/config/orders-proto', { compatibility: 'NONE' })
+    await call(url, admin, 'POST', '/subjects/orders-proto/versions', { schemaType: 'PROTOBUF', schema: PROTO_V1 })
+    await call(url, admin, 'POST', '/subjects/orders-proto/versions', { schemaType: 'PROTOBUF', schema: PROTO_V1.replace('int32 quantity', 'string quantity') })
+    await call(url, admin, 'PUT', '/config/orders-proto', { compatibility: 'BACKWARD' })
+    await visit('#/subject/orders-proto?v=2')
+    assert.match(await page.textContent('#schema pre'), /message Order \{/)
+    await page.selectOption('#left', '1')
+    await page.selectOption('#right', '2')
+    await page.click('#compare')
+    await page.waitForSelector('#diff-verdict')
+    assert.equal(await page.textContent('#diff-verdict'), 'Version 2 is not compatible with version 1 (BACKWARD)')
+    assert.match(await page.textContent('#diff .errors'), /#\/Order\/2/)
+    const protoFlagged = await page.$$eval('.diff tr.flagged', (rows) => rows.map((r) => r.textContent).join('\n'))
+    assert.match(protoFlagged, /quantity = 2;/)
+    await page.fill('#payload', '{"id": 5}')
+    await page.click('#validate')
+    await page.waitForFunction(() => document.querySelector('#verdict')?.textContent.endsWith('error(s)'))
+    assert.deepEqual(await page.$$eval('#payload-errors code', (c) => c.map((x) => x.textContent)), ['/id'])
+    await page.fill('#payload', '{"id": "o1", "quantity": "many"}')
+    await page.click('#validate')
+    await page.waitForFunction(() => document.querySelector('#verdict')?.textContent.startsWith('Valid'))
+    await page.screenshot({ path: join(SHOTS, 'protobuf.png'), fullPage: true })
 
     // Payloads validated in the browser (the npm package's WebAssembly), errors at their paths.
     await visit('#/subject/customer-json')
