@@ -459,23 +459,26 @@ fn protobuf_with_imports_compat_validate_and_fingerprint() {
         "{stdout}"
     );
 
+    let schema = s(&v1);
+    let validate = |rest: &[&str]| {
+        let args = [
+            "validate",
+            "--type",
+            "protobuf",
+            "--schema",
+            &schema,
+            "--reference",
+            &reference,
+        ];
+        run(&[&args[..], rest].concat())
+    };
     let good = write(
         &dir,
         "good.json",
         r#"{"id": "o1", "total": {"units": "3"}}"#,
     );
     let wrong = write(&dir, "wrong.json", r#"{"id": 5}"#);
-    let out = run(&[
-        "validate",
-        "--type",
-        "protobuf",
-        "--schema",
-        &s(&v1),
-        "--reference",
-        &reference,
-        &s(&good),
-        &s(&wrong),
-    ]);
+    let out = validate(&[&s(&good), &s(&wrong)]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("wrong.json: /id:"), "{stdout}");
@@ -489,49 +492,15 @@ fn protobuf_with_imports_compat_validate_and_fingerprint() {
     .unwrap();
     let truncated = dir.path().join("truncated.bin");
     std::fs::write(&truncated, [0, 0, 0, 0, 7, 0, 0x0a, 0x09, b'o']).unwrap();
-    let out = run(&[
-        "validate",
-        "--type",
-        "protobuf",
-        "--schema",
-        &s(&v1),
-        "--reference",
-        &reference,
-        "--binary",
-        "--framed",
-        &s(&framed),
-    ]);
+    let out = validate(&["--binary", "--framed", &s(&framed)]);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let out = run(&[
-        "validate",
-        "--type",
-        "protobuf",
-        "--schema",
-        &s(&v1),
-        "--reference",
-        &reference,
-        "--binary",
-        "--framed",
-        &s(&truncated),
-    ]);
+    let out = validate(&["--binary", "--framed", &s(&truncated)]);
     assert_eq!(out.status.code(), Some(1));
-    let out = run(&[
-        "validate",
-        "--type",
-        "protobuf",
-        "--schema",
-        &s(&v1),
-        "--reference",
-        &reference,
-        "--binary",
-        "--message",
-        "common.Money",
-        &s(&framed),
-    ]);
+    let out = validate(&["--binary", "--message", "common.Money", &s(&framed)]);
     assert_eq!(out.status.code(), Some(1), "framing bytes are not a Money");
 }

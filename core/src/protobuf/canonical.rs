@@ -137,7 +137,7 @@ fn rewrite(bytes: &[u8], shape: Shape) -> Vec<u8> {
 }
 
 /// The JSON name a compiler derives from a field name (`foo_bar` -> `fooBar`).
-fn json_name(name: &str) -> String {
+pub(crate) fn json_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for c in name.chars() {

@@ -317,7 +317,7 @@ fn field_line(field: &FieldDescriptor, label: &str, name: &str) -> String {
         };
         options.push(format!("default = {value}"));
     }
-    if proto.json_name.is_some() && field.json_name() != derived_json_name(name) {
+    if proto.json_name.is_some() && field.json_name() != super::canonical::json_name(name) {
         options.push(format!("json_name = {}", quote(field.json_name())));
     }
     options.extend(option_list(&field.options()));
@@ -327,22 +327,6 @@ fn field_line(field: &FieldDescriptor, label: &str, name: &str) -> String {
         format!(" [{}]", options.join(", "))
     };
     format!("{label}{ty} {name} = {}{options};", field.number())
-}
-
-fn derived_json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn type_name(kind: &Kind) -> String {

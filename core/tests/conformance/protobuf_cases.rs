@@ -61,21 +61,27 @@ fn parse_side_with(case: &Value, side: &str) -> Result<(Schema, Vec<ResolvedRefe
     Ok((schema, resolved))
 }
 
+/// `schema` printed as `.proto` text compiles back to the same identity.
+fn same_when_printed(schema: &Schema, references: &[ResolvedReference]) -> Result<(), String> {
+    let printed = print(&model(schema).file);
+    let again = Schema::parse(
+        SchemaType::Protobuf,
+        &printed,
+        references,
+        ParseOptions::default(),
+    )
+    .map_err(|e| format!("printed does not parse: {e}\n{printed}"))?;
+    if again.fingerprint != schema.fingerprint {
+        return Err(format!("printed is another schema:\n{printed}"));
+    }
+    Ok(())
+}
+
 /// Each side's descriptor printed as `.proto` text compiles back to the same identity.
 fn printed_round_trip(case: &Value) -> Result<(), String> {
     for side in ["original", "update"] {
         let (schema, references) = parse_side_with(case, side)?;
-        let printed = print(&model(&schema).file);
-        let again = Schema::parse(
-            SchemaType::Protobuf,
-            &printed,
-            &references,
-            ParseOptions::default(),
-        )
-        .map_err(|e| format!("{side} printed does not parse: {e}\n{printed}"))?;
-        if again.fingerprint != schema.fingerprint {
-            return Err(format!("{side} printed is another schema:\n{printed}"));
-        }
+        same_when_printed(&schema, &references).map_err(|e| format!("{side} {e}"))?;
     }
     Ok(())
 }
@@ -158,17 +164,7 @@ fn karapace_case(case: &Value) -> Result<(), String> {
     };
     let (reader, writer) = (parse("reader")?, parse("writer")?);
     for schema in [&reader, &writer] {
-        let printed = print(&model(schema).file);
-        let again = Schema::parse(
-            SchemaType::Protobuf,
-            &printed,
-            &references,
-            ParseOptions::default(),
-        )
-        .map_err(|e| format!("printed does not parse: {e}\n{printed}"))?;
-        if again.fingerprint != schema.fingerprint {
-            return Err(format!("printed is another schema:\n{printed}"));
-        }
+        same_when_printed(schema, &references)?;
     }
     if let Some(expected) = case["compatible"].as_bool() {
         let report = compat::check(CompatibilityLevel::Backward, &reader, &[&writer])
