@@ -44,6 +44,16 @@ async fn registration_identity_and_serialized(backend: Backend) {
     assert_eq!(body["schema"], ORDER_V1);
     assert_eq!(body["schemaType"], "PROTOBUF");
     assert_eq!(s.text(&format!("/schemas/ids/{id}/schema")).await, ORDER_V1);
+    // Not JSON, so not under the JSON content type.
+    let raw = s
+        .client
+        .get(s.at(&format!("/schemas/ids/{id}/schema")))
+        .header("accept", "application/vnd.schemaregistry.v1+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 200);
+    assert_eq!(raw.headers()["content-type"], "text/plain; charset=utf-8");
     // format=serialized: the base64 FileDescriptorProto, which registers as the same schema.
     let (_, body) = s.get(&format!("/schemas/ids/{id}?format=serialized")).await;
     let serialized = body["schema"].as_str().unwrap().to_owned();

@@ -159,7 +159,7 @@ fn doc(operation: Op) -> OpDoc {
             version,
             q("permanent", &c::b()),
         ]),
-        GetVersionSchema => op("The raw schema of a version", ok(&json!({}))).params([
+        GetVersionSchema => op("The raw schema of a version", c::raw_schema()).params([
             subject,
             version,
             deleted,
@@ -281,7 +281,7 @@ fn doc(operation: Op) -> OpDoc {
         )
         .params([p("guid")]),
         SchemaTextById => {
-            op("The raw schema by id", ok(&json!({}))).params([
+            op("The raw schema by id", c::raw_schema()).params([
                 id,
                 q("subject", &c::s()),
                 q("format", &c::s()),

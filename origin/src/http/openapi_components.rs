@@ -49,6 +49,13 @@ pub fn ok(schema: &Value) -> Value {
     json!({"description": "OK", "content": produced(schema)})
 }
 
+/// A raw schema: JSON for Avro and JSON Schema, text for Protobuf.
+pub fn raw_schema() -> Value {
+    let mut content = produced(&json!({}));
+    content["text/plain"] = json!({"schema": {"type": "string"}});
+    json!({"description": "OK: the schema text (a Protobuf schema as text/plain)", "content": content})
+}
+
 /// A response of another content type.
 pub fn content(content_type: &str, schema: &Value, description: &str) -> Value {
     json!({"description": description, "content": {content_type: {"schema": schema}}})

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use registry_core::SchemaType;
 use registry_core::cache_key::CacheKey;
 use registry_core::routes::INVALIDATED_HEADER;
 use serde::Serialize;
@@ -99,8 +100,14 @@ pub fn cached(headers: &HeaderMap, body: &CachedBody) -> Response {
 }
 
 /// A schema's text as the body.
-pub fn raw(text: String) -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
+pub fn raw(schema_type: SchemaType, text: String) -> Response {
+    // A Protobuf schema (`.proto` text, or a base64 descriptor) is not JSON: it is answered as
+    // text, where Confluent sends it under the JSON content type.
+    let content_type = match schema_type {
+        SchemaType::Protobuf => "text/plain; charset=utf-8",
+        SchemaType::Avro | SchemaType::Json => CONTENT_TYPE,
+    };
+    (StatusCode::OK, [(header::CONTENT_TYPE, content_type)], text).into_response()
 }
 
 /// Applies `offset` and `limit` (absent or negative limit: all).

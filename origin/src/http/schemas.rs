@@ -102,7 +102,7 @@ pub async fn text_by_id(
     let stored = state.registry.stored(row).await?;
     let (ty, refs, format) = (stored.schema_type, &stored.references, q.format.as_deref());
     let text = super::format::render(&state, ty, &stored.text, refs, format).await?;
-    Ok(raw(text.unwrap_or(stored.text)))
+    Ok(raw(ty, text.unwrap_or(stored.text)))
 }
 
 /// The parameters of `/schemas/ids/{id}/subjects` and `/versions`.

@@ -283,7 +283,7 @@ pub async fn version_schema(
     let format = super::format::param(&params);
     let s = &found.schema;
     let text = super::format::render(&state, s.schema_type, &s.text, &s.references, format).await?;
-    Ok(raw(text.unwrap_or_else(|| s.text.clone())))
+    Ok(raw(s.schema_type, text.unwrap_or_else(|| s.text.clone())))
 }
 
 pub async fn delete_version(
