@@ -1,7 +1,7 @@
 //! Compiling a registered `.proto` text with `protox`: references are imports, named by the
-//! import path and supplied by the caller; the well-known types (`google/protobuf/*.proto`) and
-//! Confluent's `confluent/meta.proto` and `confluent/type/decimal.proto` are built in, as they
-//! are in Confluent's registry. A text may also be a base64 `FileDescriptorProto`, which is how
+//! import path and supplied by the caller; the well-known types (`google/protobuf/*.proto`),
+//! the common types (`google/type/*.proto`) and Confluent's `confluent/meta.proto` and
+//! `confluent/type/decimal.proto` are built in, as they are in Confluent's registry. A text may also be a base64 `FileDescriptorProto`, which is how
 //! Confluent's serializers register the schemas of generated classes.
 
 use base64::Engine;
@@ -19,8 +19,87 @@ use crate::types::ResolvedReference;
 /// name Confluent's `ProtobufSchema` gives it).
 pub const DEFAULT_NAME: &str = "default";
 
-const CONFLUENT_META: &str = include_str!("builtin/confluent/meta.proto");
-const CONFLUENT_DECIMAL: &str = include_str!("builtin/confluent/type/decimal.proto");
+/// The files Confluent's registry knows besides the well-known types (which `protox` has):
+/// its own, and the `google/type` common types (from googleapis-common-protos, Apache-2.0, as
+/// published on PyPI; Confluent's serializers do not register them as references either).
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "confluent/meta.proto",
+        include_str!("builtin/confluent/meta.proto"),
+    ),
+    (
+        "confluent/type/decimal.proto",
+        include_str!("builtin/confluent/type/decimal.proto"),
+    ),
+    (
+        "google/type/calendar_period.proto",
+        include_str!("builtin/google/type/calendar_period.proto"),
+    ),
+    (
+        "google/type/color.proto",
+        include_str!("builtin/google/type/color.proto"),
+    ),
+    (
+        "google/type/date.proto",
+        include_str!("builtin/google/type/date.proto"),
+    ),
+    (
+        "google/type/datetime.proto",
+        include_str!("builtin/google/type/datetime.proto"),
+    ),
+    (
+        "google/type/dayofweek.proto",
+        include_str!("builtin/google/type/dayofweek.proto"),
+    ),
+    (
+        "google/type/decimal.proto",
+        include_str!("builtin/google/type/decimal.proto"),
+    ),
+    (
+        "google/type/expr.proto",
+        include_str!("builtin/google/type/expr.proto"),
+    ),
+    (
+        "google/type/fraction.proto",
+        include_str!("builtin/google/type/fraction.proto"),
+    ),
+    (
+        "google/type/interval.proto",
+        include_str!("builtin/google/type/interval.proto"),
+    ),
+    (
+        "google/type/latlng.proto",
+        include_str!("builtin/google/type/latlng.proto"),
+    ),
+    (
+        "google/type/localized_text.proto",
+        include_str!("builtin/google/type/localized_text.proto"),
+    ),
+    (
+        "google/type/money.proto",
+        include_str!("builtin/google/type/money.proto"),
+    ),
+    (
+        "google/type/month.proto",
+        include_str!("builtin/google/type/month.proto"),
+    ),
+    (
+        "google/type/phone_number.proto",
+        include_str!("builtin/google/type/phone_number.proto"),
+    ),
+    (
+        "google/type/postal_address.proto",
+        include_str!("builtin/google/type/postal_address.proto"),
+    ),
+    (
+        "google/type/quaternion.proto",
+        include_str!("builtin/google/type/quaternion.proto"),
+    ),
+    (
+        "google/type/timeofday.proto",
+        include_str!("builtin/google/type/timeofday.proto"),
+    ),
+];
 
 /// A compiled file and the pool that holds it with every file it imports.
 #[derive(Debug, Clone)]
@@ -136,19 +215,11 @@ struct Builtin;
 
 impl FileResolver for Builtin {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        match name {
-            "confluent/meta.proto" => File::from_source(name, CONFLUENT_META),
-            "confluent/type/decimal.proto" => File::from_source(name, CONFLUENT_DECIMAL),
-            _ => Err(protox::Error::file_not_found(name)),
+        match BUILTIN.iter().find(|(n, _)| *n == name) {
+            Some((_, text)) => File::from_source(name, text),
+            None => Err(protox::Error::file_not_found(name)),
         }
     }
-}
-
-/// Whether `name` is a file every registry knows, so that no reference is needed for it.
-pub fn is_builtin(name: &str) -> bool {
-    name.starts_with("google/protobuf/")
-        || name == "confluent/meta.proto"
-        || name == "confluent/type/decimal.proto"
 }
 
 #[cfg(test)]
@@ -166,7 +237,7 @@ mod tests {
             },
             schema: "syntax = \"proto3\"; package o; message Other { string s = 1; }".into(),
         };
-        let text = "syntax = \"proto3\";\nimport \"other.proto\";\nimport \"google/protobuf/timestamp.proto\";\nimport \"confluent/meta.proto\";\nmessage M { o.Other other = 1; google.protobuf.Timestamp at = 2; }";
+        let text = "syntax = \"proto3\";\nimport \"other.proto\";\nimport \"google/protobuf/timestamp.proto\";\nimport \"confluent/meta.proto\";\nimport \"google/type/money.proto\";\nimport \"google/type/interval.proto\";\nmessage M { o.Other other = 1; google.protobuf.Timestamp at = 2; google.type.Money price = 3; google.type.Interval during = 4; }";
         let compiled = compile(text, std::slice::from_ref(&dep)).unwrap();
         assert_eq!(compiled.file.name(), DEFAULT_NAME);
         let message = compiled.file.messages().next().unwrap();

@@ -8,6 +8,7 @@ import base64
 import importlib
 import importlib.resources
 import sys
+from pathlib import Path
 
 import pytest
 from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
@@ -33,6 +34,7 @@ package pyshop;
 
 import "pycommon/money.proto";
 import "google/protobuf/timestamp.proto";
+import "google/type/date.proto";
 
 // An order, as the shop writes it to Kafka.
 message Order {
@@ -40,6 +42,7 @@ message Order {
   pycommon.Money total = 2;
   google.protobuf.Timestamp placed = 3;
   repeated Line lines = 4;
+  google.type.Date due = 5;
   message Line {
     string sku = 1;
     int32 quantity = 2;
@@ -61,8 +64,18 @@ def classes(tmp_path_factory):
     (root / "pycommon" / "money.proto").write_text(MONEY)
     (root / "pyshop" / "order.proto").write_text(ORDER)
     include = importlib.resources.files("grpc_tools") / "_proto"
+    # google/type/*.proto ship with googleapis-common-protos, beside its generated modules.
+    common = Path(importlib.import_module("google.type.date_pb2").__file__).parent.parent.parent
     status = protoc.main(
-        ["protoc", f"-I{root}", f"-I{include}", f"--python_out={root}", "pycommon/money.proto", "pyshop/order.proto"]
+        [
+            "protoc",
+            f"-I{root}",
+            f"-I{include}",
+            f"-I{common}",
+            f"--python_out={root}",
+            "pycommon/money.proto",
+            "pyshop/order.proto",
+        ]
     )
     assert status == 0, "protoc failed"
     sys.path.insert(0, str(root))
@@ -78,6 +91,7 @@ def order(order_pb2, money_pb2):
     o = order_pb2.Order(id="o-1", total=money_pb2.Money(currency="EUR", units=1250))
     o.placed.FromSeconds(1_764_633_600)
     o.lines.add(sku="tea", quantity=3)
+    o.due.year, o.due.month, o.due.day = 2026, 12, 24
     return o
 
 
@@ -96,7 +110,7 @@ def test_round_trip_registers_the_import_as_a_reference(client, classes):
     assert latest.schema.schema_type == "PROTOBUF"
     refs = [(r.name, r.subject, r.version) for r in latest.schema.references]
     assert refs == [("pycommon/money.proto", "pycommon/money.proto", 1)], refs
-    # The well-known import needs no reference: the registry has it built in.
+    # The well-known and common-type imports need no reference: the registry has them built in.
     dep = client.get_latest_version("pycommon/money.proto")
     assert dep.schema.schema_type == "PROTOBUF"
     # The serialized form the clients read back is the descriptor protoc compiled.
@@ -104,7 +118,7 @@ def test_round_trip_registers_the_import_as_a_reference(client, classes):
     fdp = descriptor_pb2.FileDescriptorProto()
     fdp.ParseFromString(base64.standard_b64decode(fetched.schema_str))
     assert [m.name for m in fdp.message_type] == ["Order", "Refund"]
-    assert list(fdp.dependency) == ["pycommon/money.proto", "google/protobuf/timestamp.proto"]
+    assert list(fdp.dependency) == ["pycommon/money.proto", "google/protobuf/timestamp.proto", "google/type/date.proto"]
     # A second message of the same file gets its own message index, same schema id.
     refund = ProtobufSerializer(order_pb2.Refund, client, {"use.deprecated.format": False})
     refund_de = ProtobufDeserializer(order_pb2.Refund, {"use.deprecated.format": False}, client)
