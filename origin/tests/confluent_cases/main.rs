@@ -3,8 +3,10 @@
 //! schemaregistry/rest/RestApiTest.java`) that pin an answer, ported as one table. Each row names
 //! the upstream test it comes from and replays its requests, in order, on a fresh registry (as
 //! the upstream harness does, with the global level NONE). Where we differ on purpose, the row
-//! says why (`differs`) and pins our answer instead; `PROTOBUF` parts are left out (no Protobuf
-//! yet), as are the cases on configurable response headers (a Confluent server property).
+//! says why (`differs`) and pins our answer instead; the `PROTOBUF` parts of these tests are
+//! not ported (Protobuf is covered by `tests/protobuf.rs` and Confluent's Protobuf diff examples
+//! in the core's conformance data), nor are the cases on configurable response headers (a
+//! Confluent server property).
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -1,5 +1,5 @@
-//! Schema tag cases, from `RestApiRegisterSchemaTagsTest` (the Avro ones; Protobuf is not
-//! built yet).
+//! Schema tag cases, from `RestApiRegisterSchemaTagsTest` (the Avro ones; tag edits of Protobuf
+//! schemas are not built: their tags live in `confluent.field_meta` options).
 
 use serde_json::{Value, json};
 
