@@ -275,6 +275,18 @@ async fn validation_and_search(backend: Backend) {
         "/quantity"
     );
     assert_eq!(answer["results"][2]["errors"][0]["instancePath"], "/status");
+    // Tag edits are Avro's and JSON Schema's: a clear 42201 for a Protobuf version.
+    let (status, body) = s
+        .post(
+            "/subjects/orders-value/versions/1/tags",
+            &json!({"tagsToAdd": [{"entity": {"entityPath": "shop.Order.id", "entityType": "SR_FIELD"}, "tags": ["PII"]}]}),
+        )
+        .await;
+    assert_error(&(status, body.clone()), 422, 42201);
+    assert!(
+        body["message"].as_str().unwrap().contains("PROTOBUF"),
+        "{body}"
+    );
     let (_, hits) = s.get("/search?q=quantity").await;
     assert!(hits.to_string().contains("orders-value"), "{hits}");
     let (_, hits) = s.get("/search?q=customer&type=PROTOBUF").await;

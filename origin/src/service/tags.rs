@@ -93,6 +93,16 @@ fn edited_text(
     add: &[SchemaTags],
     remove: &[SchemaTags],
 ) -> Result<String, ServiceError> {
+    if ty == SchemaType::Protobuf {
+        // A Protobuf schema's tags are `(confluent.field_meta)` options in its text.
+        if add.is_empty() && remove.is_empty() {
+            return Ok(text.to_owned());
+        }
+        return Err(ServiceError::InvalidSchema(
+            "Tag edits of PROTOBUF schemas are not supported here: tag them in the .proto text with (confluent.field_meta) options"
+                .into(),
+        ));
+    }
     let mut doc: Value = serde_json::from_str(text).map_err(ServiceError::invalid_schema)?;
     tags::modify(ty, &mut doc, add, remove).map_err(ServiceError::invalid_schema)?;
     Ok(doc.to_string())
