@@ -117,12 +117,6 @@ impl SchemaModel for AvroModel {
     }
 
     fn has_top_level_field(&self, name: &str) -> bool {
-        self.top_level_field(name)
-    }
-}
-
-impl AvroModel {
-    fn top_level_field(&self, name: &str) -> bool {
         match self.schema.resolve(&self.schema.root) {
             model::Resolved::Named(_, named) => match &named.kind {
                 model::NamedKind::Record { fields, .. } => fields.iter().any(|f| f.name == name),

@@ -99,10 +99,8 @@ pub struct CompatArgs {
     /// An existing version; repeat, oldest first.
     #[arg(long)]
     pub existing: Vec<PathBuf>,
-    /// A referenced schema, as `NAME=FILE` (the name the schema uses: a Protobuf import path,
-    /// an Avro full name, a JSON Schema `$ref` URL); repeat, dependencies first.
-    #[arg(long = "reference", value_parser = parse_reference)]
-    pub references: Vec<(String, PathBuf)>,
+    #[command(flatten)]
+    pub refs: ReferenceArgs,
     /// Machine-readable output.
     #[arg(long)]
     pub json: bool,
@@ -128,10 +126,8 @@ pub struct ValidateArgs {
     /// first message by default.
     #[arg(long)]
     pub message: Option<String>,
-    /// A referenced schema, as `NAME=FILE` (the name the schema uses: a Protobuf import path,
-    /// an Avro full name, a JSON Schema `$ref` URL); repeat, dependencies first.
-    #[arg(long = "reference", value_parser = parse_reference)]
-    pub references: Vec<(String, PathBuf)>,
+    #[command(flatten)]
+    pub refs: ReferenceArgs,
     #[arg(long)]
     pub json: bool,
 }
@@ -147,12 +143,19 @@ pub struct FingerprintArgs {
     /// Fingerprint the normalized form (as `normalize=true`).
     #[arg(long)]
     pub normalize: bool,
+    #[command(flatten)]
+    pub refs: ReferenceArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The schemas a schema references, given on the command line.
+#[derive(Debug, Args)]
+pub struct ReferenceArgs {
     /// A referenced schema, as `NAME=FILE` (the name the schema uses: a Protobuf import path,
     /// an Avro full name, a JSON Schema `$ref` URL); repeat, dependencies first.
     #[arg(long = "reference", value_parser = parse_reference)]
     pub references: Vec<(String, PathBuf)>,
-    #[arg(long)]
-    pub json: bool,
 }
 
 fn parse_reference(s: &str) -> Result<(String, PathBuf), String> {

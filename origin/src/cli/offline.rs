@@ -63,7 +63,7 @@ fn print_json(value: &Value) {
 pub fn compat(args: &CompatArgs) -> u8 {
     let run = || -> Result<u8, u8> {
         let ty = args.schema_type;
-        let references = load_references(&args.references)?;
+        let references = load_references(&args.refs.references)?;
         let new = load_schema(ty, &args.new_schema, &references, ParseOptions::default())?;
         let existing = args
             .existing
@@ -123,7 +123,6 @@ struct Checked {
     issues: Vec<ValidationIssue>,
 }
 
-/// Binary data: each file one datum, valid when it decodes exactly with the schema.
 fn read_bytes(path: &Path) -> Result<Vec<u8>, u8> {
     std::fs::read(path).map_err(|e| {
         eprintln!("error: cannot read {}: {e}", path.display());
@@ -171,6 +170,7 @@ fn check_protobuf_binary(args: &ValidateArgs, model: &ProtobufModel) -> Result<V
     Ok(out)
 }
 
+/// Binary data: each file one datum, valid when it decodes exactly with the schema.
 fn check_binary(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8> {
     if let Some(model) = schema.model_as::<ProtobufModel>() {
         return check_protobuf_binary(args, model);
@@ -232,7 +232,7 @@ fn check_json(args: &ValidateArgs, schema: &Schema) -> Result<Vec<Checked>, u8> 
 
 pub fn validate(args: &ValidateArgs) -> u8 {
     let run = || -> Result<u8, u8> {
-        let references = load_references(&args.references)?;
+        let references = load_references(&args.refs.references)?;
         let schema = load_schema(
             args.schema_type,
             &args.schema,
@@ -273,7 +273,7 @@ pub fn fingerprint(args: &FingerprintArgs) -> u8 {
         normalize: args.normalize,
         ..ParseOptions::default()
     };
-    let references = match load_references(&args.references) {
+    let references = match load_references(&args.refs.references) {
         Ok(references) => references,
         Err(code) => return code,
     };

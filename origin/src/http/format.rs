@@ -3,11 +3,12 @@
 //! base64 `FileDescriptorProto`, as Confluent does. Other formats, and other schema types,
 //! answer the stored text (Confluent, too, answers the default for a format it does not know).
 
+use registry_core::SchemaType;
 use registry_core::avro::resolved::resolved;
 use registry_core::protobuf::ProtobufModel;
-use registry_core::{ParseOptions, Schema, SchemaReference, SchemaType};
 
 use super::{ApiError, AppState};
+use crate::store::StoredSchema;
 
 /// The `format` of a read's query pairs.
 pub fn param(params: &[(String, String)]) -> Option<&str> {
@@ -20,32 +21,23 @@ pub fn param(params: &[(String, String)]) -> Option<&str> {
 /// The text `format` asks for, when it differs from the stored one.
 pub async fn render(
     state: &AppState,
-    ty: SchemaType,
-    text: &str,
-    references: &[SchemaReference],
+    stored: &StoredSchema,
     format: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
     let is = |name: &str| format.is_some_and(|f| f.eq_ignore_ascii_case(name));
+    let (ty, references) = (stored.schema_type, &stored.references);
     if is("serialized") && ty == SchemaType::Protobuf {
-        let resolved_refs = state.registry.resolve_references(references).await?;
-        let text = text.to_owned();
-        return Ok(state
-            .registry
-            .cpu()
-            .run(move || {
-                let schema =
-                    Schema::parse(ty, &text, &resolved_refs, ParseOptions::default()).ok()?;
-                schema
-                    .model_as::<ProtobufModel>()
-                    .map(ProtobufModel::serialized)
-            })
-            .await?);
+        // The schema as parsed for validation and checks (cached), its descriptor encoded.
+        let schema = state.registry.parsed(stored).await?;
+        return Ok(schema
+            .model_as::<ProtobufModel>()
+            .map(ProtobufModel::serialized));
     }
     if !is("resolved") || ty != SchemaType::Avro || references.is_empty() {
         return Ok(None);
     }
     let resolved_refs = state.registry.resolve_references(references).await?;
-    let text = text.to_owned();
+    let text = stored.text.clone();
     Ok(state
         .registry
         .cpu()

@@ -55,12 +55,11 @@ pub async fn by_id(
         return Ok(ok(&answer));
     }
     let stored = state.registry.stored(id).await?;
-    let (ty, refs, format) = (stored.schema_type, &stored.references, q.format.as_deref());
-    if let Some(text) = super::format::render(&state, ty, &stored.text, refs, format).await? {
+    if let Some(text) = super::format::render(&state, &stored, q.format.as_deref()).await? {
         answer.insert("schema".into(), text.into());
     }
     match tags {
-        Some(tags) => super::tags::with_tags(&answer, ty, &stored.text, &tags),
+        Some(tags) => super::tags::with_tags(&answer, stored.schema_type, &stored.text, &tags),
         None => Ok(ok(&answer)),
     }
 }
@@ -100,9 +99,8 @@ pub async fn text_by_id(
         .row_of(parse_id(&id)?, q.subject.as_deref())
         .await?;
     let stored = state.registry.stored(row).await?;
-    let (ty, refs, format) = (stored.schema_type, &stored.references, q.format.as_deref());
-    let text = super::format::render(&state, ty, &stored.text, refs, format).await?;
-    Ok(raw(ty, text.unwrap_or(stored.text)))
+    let text = super::format::render(&state, &stored, q.format.as_deref()).await?;
+    Ok(raw(stored.schema_type, text.unwrap_or(stored.text)))
 }
 
 /// The parameters of `/schemas/ids/{id}/subjects` and `/versions`.

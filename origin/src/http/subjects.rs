@@ -241,8 +241,7 @@ pub async fn get_version(
         .await?;
         let (ty, text) = (found.schema.schema_type, &found.schema.text);
         let mut body = subject_version(&found);
-        let refs = &found.schema.references;
-        if let Some(resolved) = super::format::render(&state, ty, text, refs, format).await? {
+        if let Some(resolved) = super::format::render(&state, &found.schema, format).await? {
             body.schema = resolved;
         }
         return match tags {
@@ -282,7 +281,7 @@ pub async fn version_schema(
     .await?;
     let format = super::format::param(&params);
     let s = &found.schema;
-    let text = super::format::render(&state, s.schema_type, &s.text, &s.references, format).await?;
+    let text = super::format::render(&state, s, format).await?;
     Ok(raw(s.schema_type, text.unwrap_or_else(|| s.text.clone())))
 }
 

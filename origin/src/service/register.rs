@@ -335,20 +335,13 @@ impl Registry {
         }
         let against: Vec<VersionRecord> = match &snapshot.config.compatibility_group {
             Some(group) => {
-                let metadata: Option<Value> = input
-                    .metadata
-                    .as_deref()
-                    .and_then(|m| serde_json::from_str(m).ok());
-                let mine = config::group_value(metadata.as_ref(), group);
+                let my_group = config::group_value(mine.as_ref(), group);
                 snapshot
                     .live
                     .iter()
                     .filter(|v| {
-                        let theirs: Option<Value> = v
-                            .metadata
-                            .as_deref()
-                            .and_then(|m| serde_json::from_str(m).ok());
-                        config::in_group(theirs.as_ref(), group, mine.as_deref())
+                        let theirs = parse(v.metadata.as_deref());
+                        config::in_group(theirs.as_ref(), group, my_group.as_deref())
                     })
                     .cloned()
                     .collect()
