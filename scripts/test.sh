@@ -45,13 +45,15 @@ for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then db="sqlite://$work/registry.db"; else db=$(create_pg_database registry_clients_test); auth=(AUTH_ENABLED=true); fi
   pid=$(start_origin target/debug/schema-registry-server 18181 "$db" "$work/origin-$backend.log" "${auth[@]}")
   wait_ready http://127.0.0.1:18181 60 || { cat "$work/origin-$backend.log"; exit 1; }
-  user_info=
+  user_info= admin_info=
   if [ "$backend" = postgres ]; then
     key=$(DATABASE_URL="$db" target/debug/schema-registry keys create --role write --name clients 2>/dev/null)
     user_info=$(echo "$key" | sed -E 's/^lsr_([^_]+)_(.*)$/\1:\2/')
+    key=$(DATABASE_URL="$db" target/debug/schema-registry keys create --role admin --name kek-admin 2>/dev/null)
+    admin_info=$(echo "$key" | sed -E 's/^lsr_([^_]+)_(.*)$/\1:\2/')
   fi
   echo "-- clients against the $backend origin${user_info:+ (API keys on)}"
-  REGISTRY_USER_INFO=$user_info run_client_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
+  REGISTRY_USER_INFO=$user_info REGISTRY_ADMIN_USER_INFO=$admin_info run_client_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
   echo "-- LLM exports against the providers' SDKs (OpenAI, Anthropic, Gemini, MCP; offline)"
   REGISTRY_USER_INFO=$user_info run_llm_sdk_tests http://127.0.0.1:18181 || { stop_origin "$pid"; cat "$work/origin-$backend.log"; exit 1; }
   if [ "$backend" = sqlite ]; then

@@ -57,6 +57,15 @@ pub mod codes {
     pub const INVALID_ASSOCIATION: u32 = 42212;
     /// An extension: the schema does not fit an LLM profile (the body lists `diagnostics`).
     pub const DOES_NOT_FIT: u32 = 42213;
+    /// The DEK registry's (Confluent's `DekRegistryErrors`).
+    pub const KEY_NOT_FOUND: u32 = 40470;
+    pub const KEY_NOT_SOFT_DELETED: u32 = 40471;
+    pub const KEY_SOFT_DELETED: u32 = 40472;
+    pub const KEY_EXISTS: u32 = 40971;
+    pub const TOO_MANY_KEYS: u32 = 40972;
+    pub const INVALID_KEY: u32 = 42271;
+    pub const KEY_REFERENCE_EXISTS: u32 = 42272;
+    pub const DEK_GENERATION: u32 = 50070;
     pub const RATE_LIMITED: u32 = 42901;
     pub const INTERNAL: u32 = 50001;
     pub const STORE_ERROR: u32 = 50001;

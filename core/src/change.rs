@@ -61,7 +61,8 @@ impl Change {
             (EventKind::Config, s) => keys.push(CacheKey::Config(s)),
             (EventKind::Mode, s) => keys.push(CacheKey::Mode(s)),
             (EventKind::KeyAdmin, _) => keys.extend(self.key_id.clone().map(CacheKey::ApiKey)),
-            (_, None) => {}
+            // Nothing cached comes from the DEK registry.
+            (EventKind::EncryptionKey, _) | (_, None) => {}
             (kind, Some(s)) => {
                 keys.extend([
                     CacheKey::Latest(s.clone()),

@@ -30,10 +30,12 @@ pub enum EventKind {
     Config,
     Mode,
     KeyAdmin,
+    /// A KEK or DEK of the DEK registry created, changed or deleted (nothing cached).
+    EncryptionKey,
 }
 
 impl EventKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Register,
         Self::SoftDeleteVersion,
         Self::DeleteVersion,
@@ -42,6 +44,7 @@ impl EventKind {
         Self::Config,
         Self::Mode,
         Self::KeyAdmin,
+        Self::EncryptionKey,
     ];
 
     /// The name stored in the event log (`register`, `soft_delete_version`...).
@@ -55,6 +58,7 @@ impl EventKind {
             Self::Config => "config",
             Self::Mode => "mode",
             Self::KeyAdmin => "key_admin",
+            Self::EncryptionKey => "encryption_key",
         }
     }
 

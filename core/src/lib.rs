@@ -17,6 +17,7 @@ pub mod compat;
 pub mod config;
 pub mod context_path;
 pub mod credentials;
+pub mod dek;
 pub mod error;
 pub mod format;
 pub mod formats;

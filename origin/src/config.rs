@@ -126,6 +126,13 @@ pub struct ServerConfig {
         value_delimiter = ','
     )]
     pub edge_allowed_hosts: Vec<String>,
+    /// The local KMS's secret, for shared KEKs of type `local-kms` that carry none in their
+    /// `kmsProps` (the registry then wraps and unwraps their DEKs itself).
+    #[arg(long, env = "DEK_LOCAL_SECRET", hide_env_values = true)]
+    pub dek_local_secret: Option<String>,
+    /// The most KEKs, and the most DEKs, the DEK registry holds (more: 409, 40972).
+    #[arg(long, env = "DEK_MAX_KEYS", default_value_t = 10_000)]
+    pub dek_max_keys: i64,
     /// The shared secret invalidations are signed with; the dispatcher runs only with one.
     #[arg(long, env = "INVALIDATION_SECRET", hide_env_values = true)]
     pub invalidation_secret: Option<String>,

@@ -65,6 +65,8 @@ pub fn registry_options(config: &ServerConfig) -> RegistryOptions {
         check_steps: config.compat_max_steps,
         check_nodes: config.compat_max_nodes,
         edge_allowed_hosts: config.edge_allowed_hosts.clone(),
+        dek_local_secret: config.dek_local_secret.clone(),
+        dek_max_keys: config.dek_max_keys,
         ..RegistryOptions::default()
     }
 }

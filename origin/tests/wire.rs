@@ -259,15 +259,14 @@ async fn answers_follow_accept() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ids_that_are_not_numbers_and_metadata() {
     let s = TestServer::start(Backend::Sqlite).await;
-    // Commercial features (schema linking's exporters, client-side field encryption's key
-    // registries) answer as Confluent's community server answers them: no such route.
+    // Commercial features (schema linking's exporters) answer as Confluent's community server
+    // answers them: no such route. (The DEK registry is built: tests/dek_registry.rs.)
     for path in [
         "/schemas/ids/invalid",
         "/schemas/ids/invalid/schema",
         "/schemas/ids/99999999999",
         "/exporters",
         "/exporters/e1/status",
-        "/dek-registry/v1/keks",
     ] {
         assert_eq!(
             s.get(path).await,

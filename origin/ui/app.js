@@ -184,6 +184,10 @@ async function subjectView(subject, params) {
       <div class="bar"><button id="validate">Validate</button><span id="verdict" class="verdict"></span></div>
       <ul class="errors" id="payload-errors"></ul>
     </section>
+    <section class="card" id="enc-card" hidden>
+      <h2>Encryption <span class="muted">(client-side field encryption)</span></h2>
+      <div id="enc"></div>
+    </section>
     <section class="card" id="llm-card" hidden>
       <h2>Use with an LLM <span class="muted">(each provider's dialect of JSON Schema)</span></h2>
       <div id="llm"></div>
@@ -219,6 +223,8 @@ async function subjectView(subject, params) {
     })
     view.querySelector('#draft').value = text
     view.querySelector('#draft-type').value = current.schemaType || 'AVRO'
+    const { encryptionCard } = await import('./encryption.js')
+    view.querySelector('#enc-card').hidden = !(await encryptionCard(view.querySelector('#enc'), { s, version: current, api, el, esc }))
     const llm = view.querySelector('#llm-card')
     llm.hidden = current.schemaType !== 'JSON'
     if (!llm.hidden) {

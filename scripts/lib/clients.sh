@@ -90,7 +90,7 @@ run_llm_sdk_tests() {
 # run_client_tests URL: both clients against the registry at URL.
 run_client_tests() {
   REGISTRY_URL=$1 "$CLIENT_VENV/bin/python" -m pytest -q -p no:warnings -p no:cacheprovider tests/clients/python
-  (cd tests/clients/node && REGISTRY_URL=$1 node --test)
+  (cd tests/clients/node && REGISTRY_URL=$1 PYTHON_CLIENT="$CLIENT_VENV/bin/python" node --test)
 }
 
 ensure_chromium() {

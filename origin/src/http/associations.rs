@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use registry_core::association::{AssociationBatchRequest, AssociationRequest, Lifecycle};
 
 use super::Actor;
-use super::extract::{Body, Query, bounded};
+use super::extract::{Body, Query, boolean, bounded};
 use super::respond::{json, ok, page};
 use super::{ApiError, AppState};
 use crate::service::{AssociationFilter, ServiceError};
@@ -19,16 +19,6 @@ struct AssociationQuery {
     limit: Option<i64>,
     dry_run: bool,
     cascade: bool,
-}
-
-fn boolean(name: &str, value: &str) -> Result<bool, ApiError> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" | "1" => Ok(true),
-        "false" | "0" | "" => Ok(false),
-        other => Err(ApiError::BadRequest(format!(
-            "Invalid query parameter {name}: expected true or false, got '{other}'"
-        ))),
-    }
 }
 
 fn association_query(pairs: Vec<(String, String)>) -> Result<AssociationQuery, ApiError> {

@@ -22,6 +22,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../ui/app.js"),
     ),
     (
+        "encryption.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/encryption.js"),
+    ),
+    (
         "llm.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../ui/llm.js"),

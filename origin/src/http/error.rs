@@ -9,7 +9,7 @@ use registry_core::api::{ErrorBody, codes};
 use registry_core::budget::Exceeded;
 use registry_core::limits::LimitError;
 
-use crate::service::ServiceError;
+use crate::service::{KeyError, ServiceError};
 use crate::store::Setting;
 
 #[derive(Debug, Clone)]
@@ -71,6 +71,28 @@ fn what(subject: &str, version: Option<i32>) -> String {
         || format!("Subject '{subject}'"),
         |v| format!("Subject '{subject}' Version {v}"),
     )
+}
+
+/// The DEK registry's errors, as Confluent's.
+fn key_parts(e: &KeyError) -> Parts {
+    let message = e.to_string();
+    match e {
+        KeyError::NotFound(_) => not_found(codes::KEY_NOT_FOUND, message),
+        KeyError::NotSoftDeleted(_) => not_found(codes::KEY_NOT_SOFT_DELETED, message),
+        KeyError::SoftDeleted(_) => not_found(codes::KEY_SOFT_DELETED, message),
+        KeyError::Exists(_) => (StatusCode::CONFLICT, codes::KEY_EXISTS, message),
+        KeyError::TooMany(_) => (StatusCode::CONFLICT, codes::TOO_MANY_KEYS, message),
+        KeyError::Invalid(_) => unprocessable(codes::INVALID_KEY, message),
+        KeyError::Referenced(_) => unprocessable(codes::KEY_REFERENCE_EXISTS, message),
+        KeyError::Generation(_) => {
+            tracing::error!(%message, "DEK generation failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                codes::DEK_GENERATION,
+                message,
+            )
+        }
+    }
 }
 
 /// Every service error, mapped: one exhaustive table.
@@ -231,6 +253,7 @@ fn service_parts(e: &ServiceError) -> Parts {
             codes::UNAVAILABLE,
             "The registry is busy; retry shortly".into(),
         ),
+        E::Key(k) => key_parts(k),
         E::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             (

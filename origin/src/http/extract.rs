@@ -118,6 +118,17 @@ pub fn parse_id(id: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::NoRoute)
 }
 
+/// A boolean query parameter `name` of a hand-parsed query: as [`lenient_bool`].
+pub fn boolean(name: &str, value: &str) -> Result<bool, ApiError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" => Ok(true),
+        "false" | "0" | "" => Ok(false),
+        other => Err(ApiError::BadRequest(format!(
+            "Invalid query parameter {name}: expected true or false, got '{other}'"
+        ))),
+    }
+}
+
 /// A query-string boolean as Confluent's server reads it: `true`/`false` in any case (the
 /// Python client sends `False`), and `1`/`0`. Anything else is a 400.
 pub fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {

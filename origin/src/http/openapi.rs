@@ -12,6 +12,7 @@ use registry_core::routes::{Op, ROUTES};
 use serde_json::{Map, Value, json};
 
 use super::openapi_components::{self as c, ok, p, q, reference};
+use super::openapi_dek::dek_doc;
 
 /// What the document says of one operation beyond its method and path.
 struct OpDoc {
@@ -57,6 +58,18 @@ impl OpDoc {
     }
 }
 
+/// A DEK-registry operation's words (`openapi_dek`).
+fn dek_op(operation: Op) -> OpDoc {
+    let Some(d) = dek_doc(operation) else {
+        return op("A DEK registry operation", ok(&json!({})));
+    };
+    let mut o = op(d.summary, d.response)
+        .params(d.params)
+        .tag("dek-registry");
+    o.body = d.body;
+    o.status(d.status)
+}
+
 /// The document's words for each operation.
 #[allow(clippy::too_many_lines)] // one row per operation
 fn doc(operation: Op) -> OpDoc {
@@ -71,6 +84,9 @@ fn doc(operation: Op) -> OpDoc {
     let paging = || [q("offset", &c::i()), q("limit", &c::i())];
     let schema_ref = || reference("RegisterRequest");
     match operation {
+        ListKeks | CreateKek | GetKek | UpdateKek | DeleteKek | UndeleteKek | ListDekSubjects
+        | CreateDek | CreateDekForSubject | GetDek | DeleteDeks | UndeleteDeks | ListDekVersions
+        | GetDekVersion | DeleteDekVersion | UndeleteDekVersion | SubjectDeks => dek_op(operation),
         Root => op("Root", ok(&json!({"type": "object"}))),
         RootPost => op(
             "Root (a no-op, as Confluent's)",

@@ -206,7 +206,11 @@ fn schemas() -> Value {
             "id": s, "key": s, "role": s, "name": s, "created_ms": i,
             "revoked_ms": {"type": "integer", "nullable": true}}},
     });
-    for more in [association_schemas(), tag_schemas()] {
+    for more in [
+        association_schemas(),
+        tag_schemas(),
+        super::openapi_dek::dek_schemas(),
+    ] {
         if let (Value::Object(all), Value::Object(more)) = (&mut all, more) {
             all.extend(more);
         }

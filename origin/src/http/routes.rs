@@ -8,7 +8,8 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 use registry_core::routes::{Method, Op, ROUTES, Route};
 
 use super::{
-    AppState, admin, associations, compatibility, console, contexts, events, misc, schemas,
+    AppState, admin, associations, compatibility, console, contexts, dek_registry, events, misc,
+    schemas,
 };
 use super::{llm, search, settings, tags};
 use super::{subjects, validate};
@@ -54,6 +55,23 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
         CreateAssociations => on(route, associations::batch_create),
         UpdateAssociations => on(route, associations::batch_update),
         DeleteAssociations => on(route, associations::delete),
+        ListKeks => on(route, dek_registry::list_keks),
+        CreateKek => on(route, dek_registry::create_kek),
+        GetKek => on(route, dek_registry::get_kek),
+        UpdateKek => on(route, dek_registry::update_kek),
+        DeleteKek => on(route, dek_registry::delete_kek),
+        UndeleteKek => on(route, dek_registry::undelete_kek),
+        ListDekSubjects => on(route, dek_registry::list_dek_subjects),
+        CreateDek => on(route, dek_registry::create_dek),
+        CreateDekForSubject => on(route, dek_registry::create_dek_for_subject),
+        GetDek => on(route, dek_registry::get_dek),
+        DeleteDeks => on(route, dek_registry::delete_deks),
+        UndeleteDeks => on(route, dek_registry::undelete_deks),
+        ListDekVersions => on(route, dek_registry::list_dek_versions),
+        GetDekVersion => on(route, dek_registry::get_dek_version),
+        DeleteDekVersion => on(route, dek_registry::delete_dek_version),
+        UndeleteDekVersion => on(route, dek_registry::undelete_dek_version),
+        SubjectDeks => on(route, dek_registry::subject_deks),
         SubjectsOfSchema => on(route, schemas::subjects_of),
         VersionsOfSchema => on(route, schemas::versions_of),
         ValidateById => on(route, validate::by_id),

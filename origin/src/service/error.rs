@@ -78,6 +78,9 @@ pub enum ServiceError {
     AssociationFrozen(String),
     #[error("{0}")]
     InvalidAssociation(String),
+    /// The DEK registry's own errors (Confluent's 404xx/409xx/422xx/500xx for keys).
+    #[error("{0}")]
+    Key(KeyError),
     /// A context still holding versions cannot be deleted.
     #[error("context {0} is not empty")]
     ContextNotEmpty(String),
@@ -135,5 +138,53 @@ impl Outage for ServiceError {
 impl ServiceError {
     pub fn invalid_schema(e: impl std::fmt::Display) -> Self {
         Self::InvalidSchema(e.to_string())
+    }
+}
+
+/// The DEK registry's errors, with Confluent's texts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("Key '{0}' not found")]
+    NotFound(String),
+    #[error("Key '{0}' was not deleted first before being permanently deleted")]
+    NotSoftDeleted(String),
+    #[error("Key '{0}' must be undeleted first")]
+    SoftDeleted(String),
+    #[error("Key '{0}' already exists; use a different value")]
+    Exists(String),
+    #[error("A maximum of {0} keys already exist")]
+    TooMany(i64),
+    /// The whole message (see [`KeyError::invalid`]).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("One or more references exist to the key '{0}'")]
+    Referenced(String),
+    /// The registry could not wrap or unwrap a shared KEK's DEK with its KMS.
+    #[error("{0}")]
+    Generation(String),
+}
+
+impl KeyError {
+    /// Confluent's 42271 for `field`.
+    pub fn invalid(field: &str) -> ServiceError {
+        Self::invalid_because(field, "")
+    }
+
+    /// 42271 for `field`, with why.
+    pub fn invalid_because(field: &str, why: &str) -> ServiceError {
+        let why = if why.is_empty() {
+            String::new()
+        } else {
+            format!(": {why}")
+        };
+        ServiceError::Key(Self::Invalid(format!(
+            "Invalid or missing value for field '{field}' of key{why}"
+        )))
+    }
+}
+
+impl From<KeyError> for ServiceError {
+    fn from(e: KeyError) -> Self {
+        Self::Key(e)
     }
 }

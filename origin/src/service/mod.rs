@@ -13,12 +13,14 @@ mod config;
 mod context_ids;
 mod contexts;
 mod cpu;
+mod dek_registry;
 mod delete;
 mod edges;
 mod error;
 mod events;
 mod follow;
 mod keys;
+mod kms;
 mod llm;
 mod log_cursor;
 mod lookup;
@@ -44,8 +46,9 @@ pub use cache::{CachedBody, ResponseCache};
 pub use compatibility::{Against, CompatibilityAnswer};
 pub use context_ids::{in_context, named_context};
 pub use cpu::{CancelOnDrop, CpuPool};
+pub use dek_registry::{DekSelector, KeyContext, LATEST as LATEST_DEK};
 pub use edges::EdgeView;
-pub use error::ServiceError;
+pub use error::{KeyError, ServiceError};
 pub use follow::{follow_log, next_notification};
 pub use keys::{KeyCache, NewKey, Role, generate_key, hash_secret};
 pub use llm::{ExportRequest, find_profile};
@@ -81,6 +84,10 @@ pub struct RegistryOptions {
     pub check_nodes: usize,
     /// Hosts edges may be added at (empty: any).
     pub edge_allowed_hosts: Vec<String>,
+    /// The local KMS's secret for shared KEKs that carry none.
+    pub dek_local_secret: Option<String>,
+    /// The most KEKs, and the most DEKs, the DEK registry holds.
+    pub dek_max_keys: i64,
 }
 
 impl Default for RegistryOptions {
@@ -96,6 +103,8 @@ impl Default for RegistryOptions {
             check_steps: registry_core::budget::DEFAULT_STEPS,
             check_nodes: registry_core::budget::DEFAULT_EXPANDED_NODES,
             edge_allowed_hosts: Vec::new(),
+            dek_local_secret: None,
+            dek_max_keys: 10_000,
         }
     }
 }

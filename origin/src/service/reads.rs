@@ -52,7 +52,28 @@ impl Registry {
 
     /// `GET /schemas/ids/{id}`, from the database.
     pub async fn make_schema_body(&self, id: i64) -> Result<CachedBody, ServiceError> {
-        Ok(schema_body_of(self.stored(id).await?))
+        self.schema_body_of(self.stored(id).await?).await
+    }
+
+    /// The body of a schema by id or by guid (immutable; the fingerprint is its ETag), with
+    /// the metadata and rule set of the first version registered with it: deserializers run
+    /// the READ rules (decryption) they find there.
+    async fn schema_body_of(&self, s: StoredSchema) -> Result<CachedBody, ServiceError> {
+        let (metadata, rule_set) = self
+            .db
+            .run(|db| db.first_rules(s.id))
+            .await?
+            .unwrap_or_default();
+        let json = |t: Option<String>| t.and_then(|t| serde_json::from_str(&t).ok());
+        let body = SchemaById {
+            guid: Some(s.guid),
+            schema_type: s.schema_type,
+            schema: s.text,
+            references: s.references,
+            metadata: json(metadata),
+            rule_set: json(rule_set),
+        };
+        Ok(CachedBody::of(&body, true, Some(&s.fingerprint)))
     }
 
     /// The stored schema with `guid`.
@@ -69,7 +90,7 @@ impl Registry {
     pub async fn schema_by_guid_body(&self, guid: &str) -> Result<Arc<CachedBody>, ServiceError> {
         self.cache
             .get_or(CacheKey::SchemaByGuid(guid.to_owned()), || async {
-                Ok(schema_body_of(self.stored_by_guid(guid).await?))
+                self.schema_body_of(self.stored_by_guid(guid).await?).await
             })
             .await
     }
@@ -297,17 +318,4 @@ impl Registry {
     pub async fn ping(&self) -> Result<(), ServiceError> {
         Ok(self.db.run(|s| s.ping()).await?)
     }
-}
-
-/// The body of a schema by id or by guid (immutable; the fingerprint is its ETag).
-fn schema_body_of(s: StoredSchema) -> CachedBody {
-    let body = SchemaById {
-        guid: Some(s.guid),
-        schema_type: s.schema_type,
-        schema: s.text,
-        references: s.references,
-        metadata: None,
-        rule_set: None,
-    };
-    CachedBody::of(&body, true, Some(&s.fingerprint))
 }

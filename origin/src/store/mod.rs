@@ -13,6 +13,7 @@ mod associations;
 mod context_ids;
 mod contexts;
 mod database;
+mod encryption_keys;
 mod log;
 pub mod postgres;
 mod reads;
@@ -27,9 +28,9 @@ use async_trait::async_trait;
 pub use database::{Call, Database, Outage, calls_in_flight};
 pub use postgres::PostgresStore;
 pub use records::{
-    ApiKeyRecord, AssociationKey, AssociationRecord, Deleted, EdgeRecord, EventRecord, NewEvent,
-    NewSchema, NewVersion, SearchHit, SearchPage, SearchQuery, Setting, Settings, StoredSchema,
-    Unindexed, Usage, VersionRecord, VersionState,
+    ApiKeyRecord, AssociationKey, AssociationRecord, DekRecord, DekScope, Deleted, EdgeRecord,
+    EventRecord, KekRecord, NewEvent, NewSchema, NewVersion, SearchHit, SearchPage, SearchQuery,
+    Setting, Settings, StoredSchema, Unindexed, Usage, VersionRecord, VersionState,
 };
 pub use sqlite::SqliteStore;
 
@@ -41,6 +42,9 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
 }
+
+/// A version's metadata and rule set, as stored (JSON texts).
+pub type RuleTexts = (Option<String>, Option<String>);
 
 /// A store failure that is not the caller's fault. Its text is logged, never sent to clients.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +92,10 @@ pub trait SchemaReads: Send + Sync {
     async fn schema_by_id(&self, id: i64) -> Result<Option<StoredSchema>, StoreError>;
 
     async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>, StoreError>;
+
+    /// The metadata and rule set (JSON texts) of the first version registered with schema
+    /// `id`, if any version uses it.
+    async fn first_rules(&self, id: i64) -> Result<Option<RuleTexts>, StoreError>;
 
     /// The subject versions that use schema `id`, by subject and version.
     async fn schema_usage(&self, id: i64) -> Result<Vec<Usage>, StoreError>;
@@ -222,6 +230,61 @@ pub trait AssociationStore: Send + Sync {
     ) -> Result<bool, StoreError>;
 }
 
+/// The DEK registry's reads: KEKs of a context and DEKs of a KEK, deleted ones included (the
+/// service decides what a request sees).
+#[async_trait]
+pub trait EncryptionKeyReads: Send + Sync {
+    /// The KEKs of `context`, by name.
+    async fn keks(&self, context: &str) -> Result<Vec<KekRecord>, StoreError>;
+
+    async fn kek(&self, context: &str, name: &str) -> Result<Option<KekRecord>, StoreError>;
+
+    /// The DEKs in `scope`, by subject, algorithm and version.
+    async fn deks(&self, scope: &DekScope<'_>) -> Result<Vec<DekRecord>, StoreError>;
+
+    /// Every DEK of `subject`, under any KEK.
+    async fn deks_of_subject(&self, subject: &str) -> Result<Vec<DekRecord>, StoreError>;
+
+    /// How many KEKs and DEKs are stored.
+    async fn key_counts(&self) -> Result<(i64, i64), StoreError>;
+}
+
+/// The DEK registry's primitives inside a write transaction. Each write is conditional on
+/// the state the caller read, and says whether it changed anything.
+#[async_trait]
+pub trait EncryptionKeyWrites: Send {
+    async fn kek_in_tx(
+        &mut self,
+        context: &str,
+        name: &str,
+    ) -> Result<Option<KekRecord>, StoreError>;
+
+    async fn deks_in_tx(&mut self, scope: &DekScope<'_>) -> Result<Vec<DekRecord>, StoreError>;
+
+    /// Inserts a KEK unless one of its context and name exists.
+    async fn insert_kek(&mut self, kek: &KekRecord) -> Result<bool, StoreError>;
+
+    /// Rewrites a KEK's props, doc, shared and deleted flags, if its `deleted` is `was_deleted`.
+    async fn update_kek(&mut self, kek: &KekRecord, was_deleted: bool) -> Result<bool, StoreError>;
+
+    /// Removes a soft-deleted KEK.
+    async fn remove_kek(&mut self, context: &str, name: &str) -> Result<bool, StoreError>;
+
+    /// Inserts a DEK unless that version exists.
+    async fn insert_dek(&mut self, dek: &DekRecord) -> Result<bool, StoreError>;
+
+    /// Sets `deleted` on the DEKs in `scope` that are not so already; how many changed.
+    async fn mark_deks(
+        &mut self,
+        scope: &DekScope<'_>,
+        deleted: bool,
+        now_ms: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Removes the soft-deleted DEKs in `scope`; how many went.
+    async fn remove_deks(&mut self, scope: &DekScope<'_>) -> Result<u64, StoreError>;
+}
+
 /// What removing a context did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContextRemoval {
@@ -333,6 +396,7 @@ pub trait Store:
     + EventLog
     + EdgeStore
     + AssociationStore
+    + EncryptionKeyReads
     + ContextStore
     + ContextIdReads
     + SearchStore
@@ -348,6 +412,7 @@ impl<T> Store for T where
         + EventLog
         + EdgeStore
         + AssociationStore
+        + EncryptionKeyReads
         + ContextStore
         + ContextIdReads
         + SearchStore
@@ -360,7 +425,7 @@ impl<T> Store for T where
 /// settings change or key administration. Nothing is written unless [`WriteTx::commit`] is
 /// called; dropping the transaction rolls it back.
 #[async_trait]
-pub trait WriteTx: ContextIdWrites + Send {
+pub trait WriteTx: ContextIdWrites + EncryptionKeyWrites + Send {
     /// Locks `subject` against other writers until commit (creating its row) and returns its
     /// settings.
     async fn lock_subject(&mut self, subject: &str) -> Result<Settings, StoreError>;

@@ -7,8 +7,8 @@ use registry_core::qualified::QualifiedSubject;
 use super::adapter::{Arg, Sql, SqlBackend};
 use super::rows::{self, SchemaRow, VersionRow};
 use super::{
-    ApiKeyRecord, Deleted, KeyReads, ReadCounters, SchemaReads, Settings, StoreError, StoredSchema,
-    SubjectReads, Usage, VersionRecord, VersionState, sql,
+    ApiKeyRecord, Deleted, KeyReads, ReadCounters, RuleTexts, SchemaReads, Settings, StoreError,
+    StoredSchema, SubjectReads, Usage, VersionRecord, VersionState, sql,
 };
 
 #[async_trait]
@@ -27,6 +27,12 @@ impl<B: SqlBackend> SchemaReads for B {
             .fetch_optional(sql::SCHEMA_BY_GUID, &[Arg::Text(guid)])
             .await?;
         row.map(TryInto::try_into).transpose()
+    }
+
+    async fn first_rules(&self, id: i64) -> Result<Option<RuleTexts>, StoreError> {
+        self.reader()
+            .fetch_optional(sql::FIRST_RULES, &[Arg::Int(id)])
+            .await
     }
 
     async fn schema_usage(&self, id: i64) -> Result<Vec<Usage>, StoreError> {

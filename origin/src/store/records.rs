@@ -265,3 +265,43 @@ pub struct Unindexed {
     pub schema_text: String,
     pub metadata: Option<String>,
 }
+
+/// A key encryption key as stored (`kms_props` as a JSON object, secrets included).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KekRecord {
+    /// `.` for the default context.
+    pub context: String,
+    pub name: String,
+    pub kms_type: String,
+    pub kms_key_id: String,
+    pub kms_props: String,
+    pub doc: Option<String>,
+    pub shared: bool,
+    pub deleted: bool,
+    pub updated_ms: i64,
+}
+
+/// A data encryption key as stored: only as its KEK's KMS wrapped it (base64).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DekRecord {
+    /// The context of the KEK (the subject's).
+    pub context: String,
+    pub kek_name: String,
+    pub subject: String,
+    pub algorithm: String,
+    pub version: i32,
+    pub encrypted_key_material: String,
+    pub deleted: bool,
+    pub updated_ms: i64,
+}
+
+/// Which DEK rows a statement is about: one KEK's, optionally of one subject and algorithm,
+/// optionally one version.
+#[derive(Debug, Clone, Copy)]
+pub struct DekScope<'a> {
+    pub context: &'a str,
+    pub kek_name: &'a str,
+    pub subject: Option<&'a str>,
+    pub algorithm: Option<&'a str>,
+    pub version: Option<i32>,
+}

@@ -23,6 +23,11 @@ pub const SCHEMA_BY_ID: &str = "SELECT s.id, s.fingerprint, s.guid, s.schema_typ
 pub const SCHEMA_BY_GUID: &str = "SELECT s.id, s.fingerprint, s.guid, s.schema_type, \
      s.schema_text, s.refs FROM schemas s WHERE s.guid = $1";
 pub const MAX_SCHEMA_ID: &str = "SELECT COALESCE(MAX(id), 0) FROM schemas";
+/// The metadata and rule set of the first version registered with schema `$1` (deleted ones
+/// too): what the schema's own answer (`/schemas/ids/{id}`) carries.
+pub const FIRST_RULES: &str = "SELECT metadata, rule_set FROM subject_versions \
+     WHERE schema_id = $1 ORDER BY created_at, subject, version LIMIT 1";
+
 pub const SCHEMA_USAGE: &str = "SELECT subject, version, deleted FROM subject_versions \
      WHERE schema_id = $1 ORDER BY subject, version";
 

@@ -184,6 +184,25 @@ test('the console in headless Chromium', { timeout: 180_000 }, async () => {
     await page.waitForFunction(() => document.querySelector('#verdict')?.textContent.startsWith('Valid'))
     await page.screenshot({ path: join(SHOTS, 'protobuf.png'), fullPage: true })
 
+    // A subject with an ENCRYPT rule and a DEK: the rule, and the DEK's metadata, never its key.
+    const wrapped = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8='
+    const prompt = { type: 'record', name: 'Prompt', fields: [{ name: 'text', type: 'string', 'confluent:tags': ['PII'] }] }
+    const rule = { name: 'encrypt-pii', kind: 'TRANSFORM', mode: 'WRITEREAD', type: 'ENCRYPT', tags: ['PII'], onFailure: 'ERROR,NONE',
+      params: { 'encrypt.kek.name': 'prompts-kek', 'encrypt.kms.type': 'local-kms', 'encrypt.kms.key.id': 'k1' } }
+    await call(url, admin, 'POST', '/subjects/prompts-value/versions', { schema: JSON.stringify(prompt), ruleSet: { domainRules: [rule] } })
+    await call(url, admin, 'POST', '/dek-registry/v1/keks', { name: 'prompts-kek', kmsType: 'local-kms', kmsKeyId: 'k1' })
+    await call(url, admin, 'POST', '/dek-registry/v1/keks/prompts-kek/deks/prompts-value', { encryptedKeyMaterial: wrapped })
+    await visit('#/subject/prompts-value')
+    await page.waitForSelector('#enc-deks tbody tr')
+    assert.match(await page.textContent('#enc-rules'), /prompts-kek.*local-kms.*k1/s)
+    assert.match(await page.textContent('#enc-rules'), /PII/)
+    assert.match(await page.textContent('#enc-deks'), /prompts-kek.*local-kms.*1.*AES256_GCM.*live/s)
+    assert.ok(!(await page.content()).includes(wrapped), 'no key material in the page')
+    await page.screenshot({ path: join(SHOTS, 'encryption.png'), fullPage: true })
+    // A subject without either: no card.
+    await visit('#/subject/orders-value')
+    assert.ok(await page.$eval('#enc-card', (c) => c.hidden))
+
     // Payloads validated in the browser (the npm package's WebAssembly), errors at their paths.
     await visit('#/subject/customer-json')
     await page.fill('#payload', '{"name": "Ada", "age": 36}')
