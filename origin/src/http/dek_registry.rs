@@ -181,25 +181,40 @@ pub async fn create_dek_for_subject(
     Ok(ok(&state.registry.create_dek(&name, &req, &actor).await?))
 }
 
-/// `GET .../deks/{subject}`: version 1, as Confluent answers.
+/// The DEK a path names: `{name}/deks/{subject}` (every version, or `default_version`), or
+/// `{name}/deks/{subject}/versions/{version}`.
+fn dek_target(
+    q: &KeyQuery,
+    params: Vec<String>,
+    default_version: Option<&str>,
+) -> Result<DekSelector, ApiError> {
+    let mut params = params.into_iter();
+    let kek = params.next().unwrap_or_default();
+    let subject = params.next().unwrap_or_default();
+    let version = params.next();
+    selector(q, kek, subject, version.as_deref().or(default_version))
+}
+
+/// `GET .../deks/{subject}` (version 1, as Confluent answers) and `.../versions/{version}`.
 pub async fn get_dek(
     State(state): State<AppState>,
-    Path((name, subject)): Path<(String, String)>,
+    Path(params): Path<Vec<String>>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let q = key_query(pairs)?;
-    let sel = selector(&q, name, subject, Some("1"))?;
+    let sel = dek_target(&q, params, Some("1"))?;
     Ok(ok(&state.registry.dek(&sel, q.deleted).await?))
 }
 
+/// `DELETE .../deks/{subject}` (every version of the algorithm) and `.../versions/{version}`.
 pub async fn delete_deks(
     State(state): State<AppState>,
-    Path((name, subject)): Path<(String, String)>,
+    Path(params): Path<Vec<String>>,
     Query(pairs): Query<Vec<(String, String)>>,
     Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
     let q = key_query(pairs)?;
-    let sel = selector(&q, name, subject, None)?;
+    let sel = dek_target(&q, params, None)?;
     state
         .registry
         .delete_deks(&sel, q.permanent, &actor)
@@ -207,63 +222,27 @@ pub async fn delete_deks(
     Ok(no_content())
 }
 
+/// `POST .../deks/{subject}/undelete` and `.../versions/{version}/undelete`.
 pub async fn undelete_deks(
     State(state): State<AppState>,
-    Path((name, subject)): Path<(String, String)>,
+    Path(params): Path<Vec<String>>,
     Query(pairs): Query<Vec<(String, String)>>,
     Actor(actor): Actor,
 ) -> Result<Response, ApiError> {
     let q = key_query(pairs)?;
-    let sel = selector(&q, name, subject, None)?;
+    let sel = dek_target(&q, params, None)?;
     state.registry.undelete_deks(&sel, &actor).await?;
     Ok(no_content())
 }
 
 pub async fn list_dek_versions(
     State(state): State<AppState>,
-    Path((name, subject)): Path<(String, String)>,
+    Path(params): Path<Vec<String>>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let q = key_query(pairs)?;
-    let sel = selector(&q, name, subject, None)?;
+    let sel = dek_target(&q, params, None)?;
     Ok(ok(&state.registry.dek_versions(&sel, q.deleted).await?))
-}
-
-pub async fn get_dek_version(
-    State(state): State<AppState>,
-    Path((name, subject, version)): Path<(String, String, String)>,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, ApiError> {
-    let q = key_query(pairs)?;
-    let sel = selector(&q, name, subject, Some(&version))?;
-    Ok(ok(&state.registry.dek(&sel, q.deleted).await?))
-}
-
-pub async fn delete_dek_version(
-    State(state): State<AppState>,
-    Path((name, subject, version)): Path<(String, String, String)>,
-    Query(pairs): Query<Vec<(String, String)>>,
-    Actor(actor): Actor,
-) -> Result<Response, ApiError> {
-    let q = key_query(pairs)?;
-    let sel = selector(&q, name, subject, Some(&version))?;
-    state
-        .registry
-        .delete_deks(&sel, q.permanent, &actor)
-        .await?;
-    Ok(no_content())
-}
-
-pub async fn undelete_dek_version(
-    State(state): State<AppState>,
-    Path((name, subject, version)): Path<(String, String, String)>,
-    Query(pairs): Query<Vec<(String, String)>>,
-    Actor(actor): Actor,
-) -> Result<Response, ApiError> {
-    let q = key_query(pairs)?;
-    let sel = selector(&q, name, subject, Some(&version))?;
-    state.registry.undelete_deks(&sel, &actor).await?;
-    Ok(no_content())
 }
 
 pub async fn subject_deks(

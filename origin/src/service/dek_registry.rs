@@ -116,6 +116,32 @@ fn check_shareable(
     }
 }
 
+/// Every DEK of a KEK.
+fn kek_scope<'a>(context: &'a KeyContext, kek: &'a str) -> DekScope<'a> {
+    DekScope {
+        context: &context.0,
+        kek_name: kek,
+        subject: None,
+        algorithm: None,
+        version: None,
+    }
+}
+
+/// The DEKs of `sel`'s subject and algorithm: one version, or all (`None`).
+fn dek_scope<'a>(
+    context: &'a KeyContext,
+    sel: &'a DekSelector,
+    version: Option<i32>,
+) -> DekScope<'a> {
+    DekScope {
+        context: &context.0,
+        kek_name: &sel.kek,
+        subject: Some(&sel.subject),
+        algorithm: Some(sel.algorithm.as_str()),
+        version,
+    }
+}
+
 fn audit(action: &str, context: &KeyContext, kek: &str, dek: Option<&DekSelector>) -> String {
     let mut detail = serde_json::json!({"action": action, "context": context.0, "kek": kek});
     if let Some(d) = dek {
@@ -147,13 +173,7 @@ impl Registry {
         kek: &KekRecord,
     ) -> Result<(), ServiceError> {
         let kms = self.kms_of(kek)?;
-        let scope = DekScope {
-            context: &context.0,
-            kek_name: &kek.name,
-            subject: None,
-            algorithm: None,
-            version: None,
-        };
+        let scope = kek_scope(context, &kek.name);
         for dek in self.db.run(|s| s.deks(&scope)).await? {
             let unwraps = BASE64
                 .decode(&dek.encrypted_key_material)
@@ -211,13 +231,7 @@ impl Registry {
         let mut names = Vec::new();
         for kek in keks.into_iter().filter(|k| deleted || !k.deleted) {
             if !subject_prefixes.is_empty() {
-                let scope = DekScope {
-                    context: &context.0,
-                    kek_name: &kek.name,
-                    subject: None,
-                    algorithm: None,
-                    version: None,
-                };
+                let scope = kek_scope(context, &kek.name);
                 let deks = self.db.run(|s| s.deks(&scope)).await?;
                 let used = deks.iter().any(|d| {
                     (deleted || !d.deleted)
@@ -349,13 +363,7 @@ impl Registry {
         actor: &str,
     ) -> Result<(), ServiceError> {
         let old = self.kek_record(context, name, true).await?;
-        let scope = DekScope {
-            context: &context.0,
-            kek_name: name,
-            subject: None,
-            algorithm: None,
-            version: None,
-        };
+        let scope = kek_scope(context, name);
         let mut tx = self.db.run(|s| s.begin_write()).await?;
         let deks = tx.deks_in_tx(&scope).await?;
         if deks.iter().any(|d| permanent || !d.deleted) {
@@ -412,13 +420,7 @@ impl Registry {
         deleted: bool,
     ) -> Result<Vec<String>, ServiceError> {
         self.kek_record(context, kek, deleted).await?;
-        let scope = DekScope {
-            context: &context.0,
-            kek_name: kek,
-            subject: None,
-            algorithm: None,
-            version: None,
-        };
+        let scope = kek_scope(context, kek);
         let mut subjects: Vec<String> = self
             .db
             .run(|s| s.deks(&scope))
@@ -441,13 +443,7 @@ impl Registry {
         check_subject(&sel.subject)?;
         let context = KeyContext::of_subject(&sel.subject);
         let kek = self.kek_record(&context, &sel.kek, deleted).await?;
-        let scope = DekScope {
-            context: &context.0,
-            kek_name: &sel.kek,
-            subject: Some(&sel.subject),
-            algorithm: Some(sel.algorithm.as_str()),
-            version: sel.version.filter(|v| *v != LATEST),
-        };
+        let scope = dek_scope(&context, sel, sel.version.filter(|v| *v != LATEST));
         let mut deks: Vec<DekRecord> = self.db.run(|s| s.deks(&scope)).await?;
         deks.retain(|d| deleted || !d.deleted);
         if sel.version == Some(LATEST) {
@@ -571,13 +567,7 @@ impl Registry {
             algorithm,
             version: Some(version),
         };
-        let scope = DekScope {
-            context: &context.0,
-            kek_name,
-            subject: Some(subject),
-            algorithm: Some(algorithm.as_str()),
-            version: Some(version),
-        };
+        let scope = dek_scope(&context, &sel, sel.version);
         let mut tx = self.db.run(|s| s.begin_write()).await?;
         let old = tx.deks_in_tx(&scope).await?.pop();
         let written = match old {
@@ -619,13 +609,11 @@ impl Registry {
             return Err(KeyError::NotSoftDeleted(sel.subject.clone()).into());
         }
         let context = KeyContext::of_subject(&sel.subject);
-        let scope = DekScope {
-            context: &context.0,
-            kek_name: &sel.kek,
-            subject: Some(&sel.subject),
-            algorithm: Some(sel.algorithm.as_str()),
-            version: sel.version.and(deks.first().map(|d| d.version)),
-        };
+        let scope = dek_scope(
+            &context,
+            sel,
+            sel.version.and(deks.first().map(|d| d.version)),
+        );
         let mut tx = self.db.run(|s| s.begin_write()).await?;
         let action = if permanent {
             tx.remove_deks(&scope).await?;
@@ -649,13 +637,11 @@ impl Registry {
             return Err(KeyError::SoftDeleted(sel.kek.clone()).into());
         }
         let context = KeyContext::of_subject(&sel.subject);
-        let scope = DekScope {
-            context: &context.0,
-            kek_name: &sel.kek,
-            subject: Some(&sel.subject),
-            algorithm: Some(sel.algorithm.as_str()),
-            version: sel.version.and(deks.first().map(|d| d.version)),
-        };
+        let scope = dek_scope(
+            &context,
+            sel,
+            sel.version.and(deks.first().map(|d| d.version)),
+        );
         let mut tx = self.db.run(|s| s.begin_write()).await?;
         tx.mark_deks(&scope, false, now_ms()).await?;
         let detail = audit("undelete_dek", &context, &sel.kek, Some(sel));

@@ -1,7 +1,8 @@
 // Client-side field encryption through the DEK registry with Confluent's own JS client: its
 // ENCRYPT rule executor and local KMS encrypt the PII-tagged field; the bytes hold no
-// plaintext; the field decrypts here and in confluent-kafka (Python), and what Python encrypted
-// decrypts here (PYTHON_CLIENT: the Python client venv's interpreter, set by the test command).
+// plaintext; the field decrypts here, stays encrypted for a consumer without the KMS secret,
+// decrypts in confluent-kafka (Python), and what Python encrypted decrypts here (PYTHON_CLIENT:
+// the Python client venv's interpreter, set by the test command).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
@@ -83,6 +84,15 @@ test('an encrypted field round trip, the DEK stored only wrapped', async () => {
   assert.ok(!bytes.includes(Buffer.from(PROMPT)), 'the plaintext is not on the wire')
   const back = await deserializer().deserialize(topic, bytes)
   assert.deepEqual({ ...back }, value)
+  // A consumer without the KMS secret (a fresh process) gets the field as it was written.
+  const blind = JSON.parse(
+    execFileSync(process.execPath, [fileURLToPath(new URL('encrypted_io.mjs', import.meta.url)), 'consume', subject, bytes.toString('hex')], {
+      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LOCAL_SECRET')),
+      timeout: 60_000,
+    }).toString(),
+  )
+  assert.equal(blind.model, 'small')
+  assert.ok(typeof blind.text === 'string' && !blind.text.includes(PROMPT), `still encrypted: ${blind.text}`)
   const dek = await DekRegistryClient.newClient(config(userInfo)).getDek(kek, subject, 'AES256_GCM', 1, false)
   assert.ok(dek.encryptedKeyMaterial)
   assert.equal(dek.keyMaterial, undefined)

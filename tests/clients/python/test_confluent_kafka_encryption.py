@@ -109,3 +109,36 @@ def test_kek_management_needs_admin_with_keys_on():
     with pytest.raises(SchemaRegistryError) as e:
         DekRegistryClient(client_conf()).register_kek(f"kek_{uuid.uuid4().hex[:8]}", "local-kms", "k")
     assert (e.value.http_status_code, e.value.error_code) == (403, 40301)
+
+
+def test_default_rule_set_encrypts_new_versions(client):
+    from confluent_kafka.schema_registry import ServerConfig
+
+    kek = new_kek()
+    subject = f"{fresh('py-enc-default')}-value"
+    # The subject's config carries the ENCRYPT rule; the version registered gives none.
+    client.set_config(subject, ServerConfig(default_rule_set=RuleSet(None, [encrypt_rule(kek)])))
+    client.register_schema(subject, Schema(avro(kek), "AVRO"))
+    stored = client.get_latest_version(subject).schema.rule_set.domain_rules
+    assert [r.type for r in stored] == ["ENCRYPT"]
+    value = {"model": "small", "text": PROMPT}
+    payload = bytes.fromhex(run("produce", "AVRO", subject, json.dumps(value), SECRET))
+    assert PROMPT.encode() not in payload
+    assert json.loads(run("consume", "AVRO", subject, payload.hex(), SECRET)) == value
+
+
+def test_kek_in_the_subjects_context(client):
+    # A subject of context .team: the executor looks its KEK up in that context.
+    name = f"kek_{uuid.uuid4().hex[:8]}"
+    DekRegistryClient(admin_conf()).register_kek(name, "local-kms", "prompts", context=".team")
+    subject = f":.team:{fresh('py-enc-ctx')}-value"
+    client.register_schema(subject, Schema(avro(name), "AVRO", rule_set=RuleSet(None, [encrypt_rule(name)])))
+    value = {"model": "ctx", "text": PROMPT}
+    payload = bytes.fromhex(run("produce", "AVRO", subject, json.dumps(value), SECRET))
+    assert PROMPT.encode() not in payload
+    assert json.loads(run("consume", "AVRO", subject, payload.hex(), SECRET)) == value
+    dek = DekRegistryClient(client_conf()).get_dek(name, subject, DekAlgorithm.AES256_GCM)
+    assert dek.subject == subject
+    with pytest.raises(SchemaRegistryError) as e:
+        DekRegistryClient(client_conf()).get_kek(name)
+    assert e.value.error_code == 40470, "not in the default context"
