@@ -142,6 +142,14 @@ fn dek_scope<'a>(
     }
 }
 
+/// The raw key of stored (base64) `material`, if it is base64 and unwraps with `kms`.
+fn unwrap_material(kms: &Kms, material: &str) -> Option<Vec<u8>> {
+    BASE64
+        .decode(material)
+        .ok()
+        .and_then(|w| kms.unwrap(&w).ok())
+}
+
 fn audit(action: &str, context: &KeyContext, kek: &str, dek: Option<&DekSelector>) -> String {
     let mut detail = serde_json::json!({"action": action, "context": context.0, "kek": kek});
     if let Some(d) = dek {
@@ -175,10 +183,7 @@ impl Registry {
         let kms = self.kms_of(kek)?;
         let scope = kek_scope(context, &kek.name);
         for dek in self.db.run(|s| s.deks(&scope)).await? {
-            let unwraps = BASE64
-                .decode(&dek.encrypted_key_material)
-                .is_ok_and(|w| kms.unwrap(&w).is_ok());
-            if !unwraps {
+            if unwrap_material(&kms, &dek.encrypted_key_material).is_none() {
                 return Err(KeyError::invalid_because(
                     "shared",
                     &format!(
@@ -476,15 +481,14 @@ impl Registry {
         with_key: bool,
     ) -> Result<Dek, ServiceError> {
         let key_material = if kek.shared && with_key {
-            let wrapped = BASE64
-                .decode(&record.encrypted_key_material)
-                .map_err(|_| KeyError::Generation("stored key material is not base64".into()))?;
-            let raw = self.kms_of(kek)?.unwrap(&wrapped).map_err(|e| {
-                KeyError::Generation(format!(
-                    "Could not generate raw dek for {}: {e}",
-                    record.subject
-                ))
-            })?;
+            let raw = unwrap_material(&self.kms_of(kek)?, &record.encrypted_key_material)
+                .ok_or_else(|| {
+                    KeyError::Generation(format!(
+                        "Could not generate raw dek for {}: {}",
+                        record.subject,
+                        kms::KmsError::Unwrap
+                    ))
+                })?;
             Some(BASE64.encode(raw))
         } else {
             None
@@ -653,11 +657,13 @@ impl Registry {
     pub async fn subject_deks(&self, subject: &str) -> Result<Vec<DekInfo>, ServiceError> {
         let context = KeyContext::of_subject(subject);
         let deks = self.db.run(|s| s.deks_of_subject(subject)).await?;
+        // The context's KEKs once, not one read per DEK.
+        let keks = self.db.run(|s| s.keks(&context.0)).await?;
         let mut out = Vec::with_capacity(deks.len());
         for d in deks.into_iter().filter(|d| d.context == context.0) {
-            let kek = self.db.run(|s| s.kek(&d.context, &d.kek_name)).await?;
+            let kek = keks.iter().find(|k| k.name == d.kek_name);
             out.push(DekInfo {
-                kms_type: kek.as_ref().map(|k| k.kms_type.clone()).unwrap_or_default(),
+                kms_type: kek.map(|k| k.kms_type.clone()).unwrap_or_default(),
                 shared: kek.is_some_and(|k| k.shared),
                 algorithm: algorithm_of(&d)?,
                 kek_name: d.kek_name,
