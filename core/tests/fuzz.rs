@@ -12,7 +12,11 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/js_runner.rs"]
+mod js_runner;
+
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
@@ -143,6 +147,16 @@ fn json_schema() -> impl Strategy<Value = Value> {
             Just("regex")
         ]
         .prop_map(|f| json!({"type": "string", "format": f})),
+        prop_oneof![
+            Just(json!(2)),
+            Just(json!(0.5)),
+            Just(json!(0.01)),
+            Just(json!(7))
+        ]
+        .prop_map(|m| json!({"multipleOf": m})),
+        (0u64..4).prop_map(|n| json!({"minItems": n, "maxItems": n + 1, "uniqueItems": true})),
+        (0u64..4).prop_map(|n| json!({"minProperties": n, "maxProperties": n + 2})),
+        Just(json!({"dependentRequired": {"a": ["B"]}, "dependencies": {"A": ["a", "B"]}})),
     ];
     let schema = leaf.prop_recursive(4, 48, 5, |inner| {
         prop_oneof![
@@ -156,7 +170,13 @@ fn json_schema() -> impl Strategy<Value = Value> {
             prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({"oneOf": v})),
             prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({"allOf": v})),
             inner.clone().prop_map(|s| json!({"not": s})),
-            (inner.clone(), inner).prop_map(|(a, b)| json!({"definitions": {"a": a}, "$defs": {"b": b}, "$ref": "#/definitions/a"})),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| json!({"definitions": {"a": a}, "$defs": {"b": b}, "$ref": "#/definitions/a"})),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| json!({"if": a, "then": b, "else": c})),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| json!({"properties": {"a": a}, "patternProperties": {"^[A-Z]": b}, "additionalProperties": false, "required": ["a"]})),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| json!({"items": [a, b], "additionalItems": false, "prefixItems": [b]})),
+            (inner.clone(), 0u64..3).prop_map(|(a, n)| json!({"contains": a, "minContains": n, "maxContains": n + 1})),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| json!({"propertyNames": a, "dependencies": {"a": b}, "dependentSchemas": {"B": b}})),
+            (inner.clone(), inner).prop_map(|(a, b)| json!({"type": "object", "properties": {"a": a, "B": b}, "additionalProperties": b})),
         ]
     });
     let draft = prop_oneof![
@@ -513,4 +533,57 @@ fn regressions_do_not_panic() {
         }
     }
     assert!(replayed > 0, "the regressions folder holds inputs");
+}
+
+/// The generated JavaScript validators against the registry's on generated schemas and data:
+/// same verdicts, same error lists. A module that does not load (a pattern JavaScript's `RegExp`
+/// refuses; the npm package then keeps the wasm validator) is counted, not compared.
+#[test]
+fn generated_javascript_matches_the_validator() {
+    let mut runner = TestRunner::deterministic();
+    let mut batches = Vec::new();
+    let mut validators = Vec::new();
+    let (mut schemas, mut refused) = (0, 0);
+    let data = prop::collection::vec(any_json(), 8);
+    for _ in 0..config().cases {
+        let schema = json_schema().new_tree(&mut runner).expect("tree").current();
+        let Some(parsed) = parse(SchemaType::Json, &schema.to_string(), false) else {
+            continue;
+        };
+        schemas += 1;
+        let model = parsed
+            .model_as::<registry_core::json::JsonModel>()
+            .expect("a JSON Schema");
+        let Ok(module) = model.javascript() else {
+            refused += 1;
+            continue;
+        };
+        let datums = data.new_tree(&mut runner).expect("tree").current();
+        batches.push(js_runner::Batch {
+            module,
+            data: datums.iter().map(ToString::to_string).collect(),
+        });
+        validators.push((schema, parsed.model.validator().expect("compiles")));
+    }
+    let results = js_runner::run_in_node("codegen-fuzz", &batches);
+    let (mut compared, mut unloaded, mut differences) = (0, 0, Vec::new());
+    for ((schema, validator), result) in validators.iter().zip(results) {
+        let Ok(cases) = result else {
+            unloaded += 1;
+            continue;
+        };
+        for case in &cases {
+            compared += 1;
+            if let Err(why) = js_runner::compare(validator.as_ref(), case) {
+                differences.push(format!("{schema}: {why}"));
+            }
+        }
+    }
+    eprintln!(
+        "fuzz generated JS: {schemas} valid schemas, {refused} refused by the generator, \
+         {unloaded} modules not loaded, {compared} data compared, {} differences",
+        differences.len()
+    );
+    assert!(compared > 0, "some data was compared");
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
 }

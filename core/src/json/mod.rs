@@ -5,6 +5,7 @@
 //! from the texts the caller supplies, never from the network.
 
 pub mod canonical;
+pub mod codegen;
 pub mod compat;
 mod document;
 mod terms;
@@ -90,6 +91,13 @@ impl SchemaFormat for JsonFormat {
         if let Ok(document) = serde_json::from_str(text) {
             terms::collect(&document, sink);
         }
+    }
+}
+
+impl JsonModel {
+    /// The schema's validator as a JavaScript module ([`codegen`]).
+    pub fn javascript(&self) -> Result<String, codegen::Unsupported> {
+        codegen::generate(&self.document.value, None, &self.references)
     }
 }
 

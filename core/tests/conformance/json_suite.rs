@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::{SetResult, data_dir};
 
-const DRAFTS: [(&str, Draft); 5] = [
+pub const DRAFTS: [(&str, Draft); 5] = [
     ("draft4", Draft::Draft4),
     ("draft6", Draft::Draft6),
     ("draft7", Draft::Draft7),
@@ -18,7 +18,7 @@ const DRAFTS: [(&str, Draft); 5] = [
     ("draft2020-12", Draft::Draft202012),
 ];
 
-fn remotes() -> ReferenceSet {
+pub fn remotes() -> ReferenceSet {
     let root = data_dir().join("json-schema-test-suite/remotes");
     let mut set = ReferenceSet::new();
     let mut stack = vec![root.clone()];
@@ -43,7 +43,7 @@ fn remotes() -> ReferenceSet {
     set
 }
 
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+pub fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

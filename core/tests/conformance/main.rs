@@ -5,6 +5,9 @@
 
 mod avro_canonical;
 mod compat_cases;
+mod js_codegen;
+#[path = "../common/js_runner.rs"]
+mod js_runner;
 mod json_suite;
 mod protobuf_cases;
 mod resolution;
@@ -47,6 +50,7 @@ fn main() {
     let mut sets = Vec::new();
     sets.push(avro_canonical::run());
     sets.extend(json_suite::run());
+    sets.extend(js_codegen::run());
     sets.extend(compat_cases::run());
     sets.extend(protobuf_cases::run());
     sets.push(resolution::run());

@@ -1,0 +1,339 @@
+//! Object keywords: `required`, `properties` with `patternProperties` and
+//! `additionalProperties`, `propertyNames`, property counts, and the dependency keywords.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use super::{Node, call, fail, plural, test};
+use crate::json::codegen::{Unsupported, escape, lit};
+
+impl Node<'_, '_> {
+    pub(super) fn required(&mut self, value: &Value) -> Result<(), Unsupported> {
+        let names = value
+            .as_array()
+            .ok_or_else(|| self.unsupported("required", "not a list"))?;
+        if required_in_closed_object(self.map).is_some()
+            || required_in_properties(self.map).is_some()
+        {
+            return Ok(());
+        }
+        let code = required_checks(names, &self.at("required"));
+        if !code.is_empty() {
+            self.push(&format!("if($o(v)){{{code}}}"));
+        }
+        Ok(())
+    }
+
+    /// `properties` on its own (no `additionalProperties` schema or `false` beside it).
+    pub(super) fn properties(&mut self, value: &Value) -> Result<(), Unsupported> {
+        if matches!(
+            self.map.get("additionalProperties"),
+            Some(Value::Bool(false) | Value::Object(_))
+        ) {
+            return Ok(());
+        }
+        let props = self.schema_map("properties", value)?;
+        let required = required_in_properties(self.map)
+            .map(|names| required_checks(names, &self.at("required")))
+            .unwrap_or_default();
+        let mut fast = String::new();
+        let mut declared = String::new();
+        let mut cases = String::new();
+        for name in props.keys() {
+            let f = self.child(&format!("{}/{}", self.at("properties"), escape(name)));
+            let key = lit(name);
+            let _ = write!(
+                fast,
+                "if($own.call(v,{key})&&!{})return false;",
+                test(f, &format!("v[{key}]"))
+            );
+            let _ = write!(
+                declared,
+                "if($own.call(v,{key})){{{}}}",
+                call(
+                    f,
+                    &format!("v[{key}]"),
+                    &format!("p+{}", lit(&format!("/{}", escape(name))))
+                )
+            );
+            let _ = write!(
+                cases,
+                "case {key}:{}break;",
+                call(f, "v[k]", "p+'/'+$esc(k)")
+            );
+        }
+        let members =
+            format!("for(const k in v){{if(!$own.call(v,k))continue;switch(k){{{cases}}}}}");
+        let walk = if props.len() < SMALL_PROPERTIES {
+            format!(
+                "if($keys(v)<={}){{{members}}}else{{{declared}}}",
+                4 * props.len()
+            )
+        } else {
+            members
+        };
+        self.push(&format!(
+            "if($o(v)){{{required}if(e===null){{{fast}}}else{{{walk}}}}}"
+        ));
+        Ok(())
+    }
+
+    /// `patternProperties` on its own: each pattern, then each matching property.
+    pub(super) fn pattern_properties(&mut self, value: &Value) -> Result<(), Unsupported> {
+        if matches!(
+            self.map.get("additionalProperties"),
+            Some(Value::Bool(false) | Value::Object(_))
+        ) {
+            return Ok(());
+        }
+        let patterns = self.schema_map("patternProperties", value)?;
+        let mut code = String::new();
+        for pattern in patterns.keys() {
+            let f = self.child(&format!(
+                "{}/{}",
+                self.at("patternProperties"),
+                escape(pattern)
+            ));
+            let r = self.regex(pattern);
+            let _ = write!(
+                code,
+                "for(const k in v){{if($own.call(v,k)&&{r}.test(k)){{{}}}}}",
+                call(f, "v[k]", "p+'/'+$esc(k)")
+            );
+        }
+        self.push(&format!("if($o(v)){{{code}}}"));
+        Ok(())
+    }
+
+    /// `additionalProperties` with the `properties` and `patternProperties` beside it: each
+    /// property of the instance in its order.
+    pub(super) fn additional_properties(&mut self, value: &Value) -> Result<(), Unsupported> {
+        let forbid = match value {
+            Value::Bool(true) => return Ok(()),
+            Value::Bool(false) => true,
+            Value::Object(_) => false,
+            _ => return Err(self.unsupported("additionalProperties", "not a schema")),
+        };
+        let at = self.at("additionalProperties");
+        if forbid
+            && !self.map.contains_key("properties")
+            && !self.map.contains_key("patternProperties")
+        {
+            // The first member's value is refused, as by a false schema.
+            let code = format!(
+                "if($o(v)){{for(const k in v){{if($own.call(v,k)){{{}break}}}}}}",
+                fail(&at, "\"False schema does not allow \"+$j(v[k])")
+            );
+            self.push(&code);
+            return Ok(());
+        }
+        let required = required_in_closed_object(self.map);
+        let mut cases = String::new();
+        if let Some(props) = self.map.get("properties") {
+            for name in self.schema_map("properties", props)?.keys() {
+                let f = self.child(&format!("{}/properties/{}", self.ptr, escape(name)));
+                let found = if required == Some(name.as_str()) {
+                    "r=true;"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    cases,
+                    "case {}:m=true;{found}{}break;",
+                    lit(name),
+                    call(f, "x", "p+'/'+$esc(k)")
+                );
+            }
+        }
+        let mut patterns = String::new();
+        if let Some(map) = self.map.get("patternProperties") {
+            for pattern in self.schema_map("patternProperties", map)?.keys() {
+                let f = self.child(&format!(
+                    "{}/patternProperties/{}",
+                    self.ptr,
+                    escape(pattern)
+                ));
+                let r = self.regex(pattern);
+                let _ = write!(
+                    patterns,
+                    "if({r}.test(k)){{m=true;{}}}",
+                    call(f, "x", "p+'/'+$esc(k)")
+                );
+            }
+        }
+        let rest = if forbid {
+            "if(e===null)return false;(u||(u=[])).push(k);".to_owned()
+        } else {
+            let f = self.child(&at);
+            call(f, "x", "p+'/'+$esc(k)")
+        };
+        let report = if forbid {
+            let message = "'Additional properties are not allowed ('+u.map((n)=>\"'\"+n+\"'\").join(', ')+(u.length===1?' was unexpected)':' were unexpected)')";
+            format!("if(u!==null){{{}}}", fail(&at, message))
+        } else {
+            String::new()
+        };
+        let (flag, missing) = match required {
+            Some(name) => (
+                "let r=false;",
+                format!(
+                    "if(!r){{{}}}",
+                    fail(
+                        &self.at("required"),
+                        &lit(&format!("{} is a required property", Value::from(name)))
+                    )
+                ),
+            ),
+            None => ("", String::new()),
+        };
+        let switch = if cases.is_empty() {
+            String::new()
+        } else {
+            format!("switch(k){{{cases}}}")
+        };
+        self.push(&format!(
+            "if($o(v)){{let u=null;{flag}for(const k in v){{if(!$own.call(v,k))continue;const x=v[k];let m=false;{switch}{patterns}if(!m){{{rest}}}}}{report}{missing}}}"
+        ));
+        Ok(())
+    }
+
+    pub(super) fn property_names(&mut self, value: &Value) {
+        let at = self.at("propertyNames");
+        if value == &Value::Bool(false) {
+            let code = format!(
+                "if($o(v)&&$keys(v)>0){{{}}}",
+                fail(&at, "\"False schema does not allow \"+$j(v)")
+            );
+            self.push(&code);
+            return;
+        }
+        let f = self.child(&at);
+        self.push(&format!(
+            "if($o(v)){{for(const k in v){{if($own.call(v,k)){{{}}}}}}}",
+            call(f, "k", "p")
+        ));
+    }
+
+    pub(super) fn property_count(&mut self, key: &str, value: &Value) -> Result<(), Unsupported> {
+        let n = self.limit(key, value)?;
+        let (op, word) = if key == "minProperties" {
+            ("<", "less")
+        } else {
+            (">", "more")
+        };
+        let message = format!(
+            "$j(v)+{}",
+            lit(&format!(
+                " has {word} than {}",
+                plural(n, "property", "properties")
+            ))
+        );
+        let code = format!(
+            "if($o(v)&&$keys(v){op}{n}){{{}}}",
+            fail(&self.at(key), &message)
+        );
+        self.push(&code);
+        Ok(())
+    }
+
+    pub(super) fn dependencies(&mut self, value: &Value) -> Result<(), Unsupported> {
+        let map = self.schema_map("dependencies", value)?;
+        let at = self.at("dependencies");
+        let mut code = String::new();
+        for (name, dependency) in map {
+            let body = if let Value::Array(names) = dependency {
+                required_checks(names, &at)
+            } else {
+                let f = self.child(&format!("{at}/{}", escape(name)));
+                self.apply(f)
+            };
+            let _ = write!(code, "if($own.call(v,{})){{{body}}}", lit(name));
+        }
+        self.push(&format!("if($o(v)){{{code}}}"));
+        Ok(())
+    }
+
+    pub(super) fn dependent_required(&mut self, value: &Value) -> Result<(), Unsupported> {
+        let map = self.schema_map("dependentRequired", value)?;
+        let mut code = String::new();
+        for (name, names) in map {
+            let names = names
+                .as_array()
+                .ok_or_else(|| self.unsupported("dependentRequired", "not a list"))?;
+            let at = self.at("dependentRequired");
+            let _ = write!(
+                code,
+                "if($own.call(v,{})){{{}}}",
+                lit(name),
+                required_checks(names, &at)
+            );
+        }
+        self.push(&format!("if($o(v)){{{code}}}"));
+        Ok(())
+    }
+
+    pub(super) fn dependent_schemas(&mut self, value: &Value) -> Result<(), Unsupported> {
+        let map = self.schema_map("dependentSchemas", value)?;
+        let mut code = String::new();
+        for name in map.keys() {
+            let f = self.child(&format!("{}/{}", self.at("dependentSchemas"), escape(name)));
+            let apply = self.apply(f);
+            let _ = write!(code, "if($own.call(v,{})){{{apply}}}", lit(name));
+        }
+        self.push(&format!("if($o(v)){{{code}}}"));
+        Ok(())
+    }
+}
+
+/// The registry's validator checks a single `required` name inside the walk of a closed object
+/// (`additionalProperties: false` with `properties`, no `patternProperties`), after the
+/// unexpected properties, and finds it only among the declared properties.
+pub(super) fn required_in_closed_object(map: &Map<String, Value>) -> Option<&str> {
+    match map.get("required")?.as_array()?.as_slice() {
+        [Value::String(name)]
+            if map.get("additionalProperties") == Some(&Value::Bool(false))
+                && map.get("properties").is_some_and(Value::is_object)
+                && !map.contains_key("patternProperties") =>
+        {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+/// Two `required` names beside a small `properties` (and no `additionalProperties` schema or
+/// `false`, no `patternProperties`) are checked first thing by the `properties` walk.
+pub(super) fn required_in_properties(map: &Map<String, Value>) -> Option<&[Value]> {
+    let required = map.get("required")?.as_array()?;
+    let small = map
+        .get("properties")?
+        .as_object()
+        .is_some_and(|p| p.len() < SMALL_PROPERTIES);
+    (required.len() == 2
+        && small
+        && !matches!(
+            map.get("additionalProperties"),
+            Some(Value::Bool(false) | Value::Object(_))
+        )
+        && !map.contains_key("patternProperties"))
+    .then_some(required.as_slice())
+}
+
+/// Below this many `properties`, the registry's validator walks the instance's members when
+/// there are at most four per property, else the declared properties.
+const SMALL_PROPERTIES: usize = 15;
+
+pub(super) fn required_checks(names: &[Value], at: &str) -> String {
+    let mut code = String::new();
+    for name in names.iter().filter_map(Value::as_str) {
+        let message = lit(&format!("{} is a required property", Value::from(name)));
+        let _ = write!(
+            code,
+            "if(!$own.call(v,{})){{{}}}",
+            lit(name),
+            fail(at, &message)
+        );
+    }
+    code
+}

@@ -1,0 +1,119 @@
+const $own = Object.prototype.hasOwnProperty
+const $o = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
+const $esc = (k) => k.replace(/~/g, '~0').replace(/\//g, '~1')
+// A float as the registry prints it: the shortest digits, fixed notation for exponents -5 to
+// 15 (100.0, 0.00001), else 1.5e+16 and 1e-7.
+function $float(x) {
+  let sign = ''
+  if (x < 0) {
+    sign = '-'
+    x = -x
+  }
+  const t = x.toExponential()
+  const at = t.indexOf('e')
+  const digits = t.slice(0, at).replace('.', '')
+  const exp = Number(t.slice(at + 1))
+  const n = digits.length
+  let out
+  if (exp >= -5 && exp <= 15) {
+    if (n - 1 <= exp) out = digits + '0'.repeat(exp - n + 1) + '.0'
+    else if (exp >= 0) out = digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1)
+    else out = '0.' + '0'.repeat(-exp - 1) + digits
+  } else {
+    out = digits[0] + (n > 1 ? '.' + digits.slice(1) : '') + 'e' + (exp >= 0 ? '+' : '-') + Math.abs(exp)
+  }
+  return sign + out
+}
+// A number as the registry prints it: integers as written (within 64 bits), others as floats.
+function $n(x) {
+  if (!Number.isFinite(x)) return 'null'
+  const s = JSON.stringify(x)
+  if (/^-?\d+$/.test(s)) {
+    const b = BigInt(s)
+    if (b <= 18446744073709551615n && b >= -9223372036854775808n) return s
+  }
+  return $float(x)
+}
+// A value as the registry prints it in messages: compact JSON.
+function $j(v) {
+  if (typeof v === 'number') return $n(v)
+  if (v === null || typeof v !== 'object') return JSON.stringify(v)
+  let s
+  if (Array.isArray(v)) {
+    s = '['
+    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + $j(v[i])
+    return s + ']'
+  }
+  s = '{'
+  let first = true
+  for (const k in v) {
+    if (!$own.call(v, k) || v[k] === undefined) continue
+    s += (first ? '' : ',') + JSON.stringify(k) + ':' + $j(v[k])
+    first = false
+  }
+  return s + '}'
+}
+function $eq(a, b) {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!$eq(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  if (ka.length !== Object.keys(b).length) return false
+  for (const k of ka) if (!$own.call(b, k) || !$eq(a[k], b[k])) return false
+  return true
+}
+function $unique(a) {
+  for (let i = 1; i < a.length; i++) for (let j = 0; j < i; j++) if ($eq(a[i], a[j])) return false
+  return true
+}
+// Unicode code points, as the registry counts a string's length.
+function $len(s) {
+  let n = s.length
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--
+        i++
+      }
+    }
+  }
+  return n
+}
+function $keys(v) {
+  let n = 0
+  for (const k in v) if ($own.call(v, k)) n++
+  return n
+}
+// multipleOf with a whole divisor; past 2^53 on the decimal the number prints as, exactly.
+function $mi(x, m) {
+  if (!Number.isInteger(x)) return false
+  if (Math.abs(x) >= 9007199254740992) {
+    const t = JSON.stringify(x)
+    if (!t.includes('e')) return BigInt(t) % BigInt(m) === 0n
+  }
+  return x % m === 0
+}
+// A number as mantissa / 10^decimals, in the decimal it prints as.
+function $dec(x) {
+  const t = Math.abs(x).toExponential()
+  const at = t.indexOf('e')
+  const digits = t.slice(0, at).replace('.', '')
+  const mantissa = BigInt(digits) * (x < 0 ? -1n : 1n)
+  return [mantissa, digits.length - 1 - Number(t.slice(at + 1))]
+}
+// multipleOf with a fractional divisor: exact in decimal, as 0.3 is a multiple of 0.1.
+function $mf(x, m) {
+  if (x === 0) return true
+  if (Math.abs(x) < m) return false
+  const [vm, vd] = $dec(x)
+  const [mm, md] = $dec(m)
+  const shared = Math.min(vd, md)
+  return (vm * 10n ** BigInt(md - shared)) % (mm * 10n ** BigInt(vd - shared)) === 0n
+}
