@@ -82,6 +82,8 @@ pub enum Op {
     SchemaTypes,
     SchemaById,
     SchemaTextById,
+    ValidatorById,
+    VersionValidator,
     SchemaByGuid,
     IdsByGuid,
     AssociationsBySubject,
@@ -363,6 +365,11 @@ pub const ROUTES: &[Route] = &[
     ),
     route(Op::SubjectDeks, Get, "/subjects/{subject}/deks", Read),
     cached(Op::SchemaTextById, "/schemas/ids/{id}/schema"),
+    cached(Op::ValidatorById, "/schemas/ids/{id}/validator.mjs"),
+    cached(
+        Op::VersionValidator,
+        "/subjects/{subject}/versions/{version}/validator.mjs",
+    ),
     cached(Op::SubjectsOfSchema, "/schemas/ids/{id}/subjects"),
     cached(Op::VersionsOfSchema, "/schemas/ids/{id}/versions"),
     validate(Op::ValidateById, "/schemas/ids/{id}/validate"),
@@ -506,10 +513,18 @@ pub enum Variant {
     Versions,
     /// A version's export for an LLM profile (`.../llm/{provider}?as=`).
     Llm(&'static str, Usage),
+    /// Its validator as a JavaScript module (`.../validator.mjs`).
+    Validator,
 }
 
 impl Variant {
-    pub const PLAIN: [Self; 4] = [Self::Body, Self::Schema, Self::Subjects, Self::Versions];
+    pub const PLAIN: [Self; 5] = [
+        Self::Body,
+        Self::Schema,
+        Self::Subjects,
+        Self::Versions,
+        Self::Validator,
+    ];
 
     pub fn suffix(self) -> String {
         match self {
@@ -517,6 +532,7 @@ impl Variant {
             Self::Schema => "#schema".into(),
             Self::Subjects => "#subjects".into(),
             Self::Versions => "#versions".into(),
+            Self::Validator => "#validator.mjs".into(),
             Self::Llm(profile, Usage::ResponseFormat) => format!("#llm/{profile}/response_format"),
             Self::Llm(profile, Usage::Tool) => format!("#llm/{profile}/tool"),
         }
@@ -598,7 +614,7 @@ pub fn read_key_with_query(m: &Matched, query: Option<&str>) -> Option<ReadKey> 
 /// The cache key of a [`EdgeRole::Cached`] read without a query (`None` for other routes, or
 /// parameters that do not name a resource, such as a non-numeric id).
 pub fn read_key(m: &Matched) -> Option<ReadKey> {
-    use Variant::{Body, Schema, Subjects, Versions};
+    use Variant::{Body, Schema, Subjects, Validator, Versions};
     let subject = || m.param(0).to_owned();
     let id = || m.param(0).parse::<i64>().ok();
     let (key, variant) = match m.route.op {
@@ -609,6 +625,8 @@ pub fn read_key(m: &Matched) -> Option<ReadKey> {
         Op::SchemaTypes => (CacheKey::Types, Body),
         Op::SchemaById => (CacheKey::SchemaById(id()?), Body),
         Op::SchemaTextById => (CacheKey::SchemaById(id()?), Schema),
+        Op::ValidatorById => (CacheKey::SchemaById(id()?), Validator),
+        Op::VersionValidator => (version_key(m.param(0), m.param(1))?, Validator),
         Op::SchemaByGuid => (CacheKey::SchemaByGuid(m.param(0).to_owned()), Body),
         Op::SubjectsOfSchema => (CacheKey::SchemaUsage(id()?), Subjects),
         Op::VersionsOfSchema => (CacheKey::SchemaUsage(id()?), Versions),
@@ -695,7 +713,13 @@ mod tests {
         assert_eq!(read_key(&m), None, "a non-numeric id names no resource");
         assert_eq!(
             kv_keys("id/1"),
-            ["id/1", "id/1#schema", "id/1#subjects", "id/1#versions"]
+            [
+                "id/1",
+                "id/1#schema",
+                "id/1#subjects",
+                "id/1#versions",
+                "id/1#validator.mjs"
+            ]
         );
     }
 }

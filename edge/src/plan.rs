@@ -169,13 +169,14 @@ mod tests {
             "sv/a/2#schema",
             "sv/a/2#subjects",
             "sv/a/2#versions",
+            "sv/a/2#validator.mjs",
             "sv/a/2#llm/openai-strict/tool",
         ] {
             assert!(dropped.contains(&key.to_owned()), "{key}");
         }
-        let per_key = 4 + 2 * registry_core::llm::PROFILES.len();
+        let per_key = 5 + 2 * registry_core::llm::PROFILES.len();
         assert_eq!(dropped.len(), 2 * per_key, "the bogus key drops nothing");
-        assert_eq!(invalidated_kv_keys("id/1").len(), 4);
+        assert_eq!(invalidated_kv_keys("id/1").len(), 5);
     }
 
     #[test]

@@ -181,6 +181,11 @@ fn doc(operation: Op) -> OpDoc {
             deleted,
             q("format", &c::s()),
         ]),
+        VersionValidator => op(
+            "A version's validator as a JavaScript module (extension; 422 for a schema the generator cannot express)",
+            c::javascript(),
+        )
+        .params([subject.clone(), version.clone()]),
         ReferencedBy => {
             op("Ids of schemas referencing a version", ok(&c::ints())).params([subject, version])
         }
@@ -303,6 +308,11 @@ fn doc(operation: Op) -> OpDoc {
                 q("format", &c::s()),
             ])
         }
+        ValidatorById => op(
+            "A JSON Schema's validator as a JavaScript module exporting isValid and validate (extension)",
+            c::javascript(),
+        )
+        .params([id.clone(), q("subject", &c::s())]),
         SubjectsOfSchema => op("Subjects using a schema", ok(&c::strings()))
             .params([id.clone(), deleted.clone(), q("subject", &c::s())])
             .params(paging()),

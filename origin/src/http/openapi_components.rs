@@ -56,6 +56,15 @@ pub fn raw_schema() -> Value {
     json!({"description": "OK: the schema text (a Protobuf schema as text/plain)", "content": content})
 }
 
+/// A generated validator module.
+pub fn javascript() -> Value {
+    content(
+        "text/javascript",
+        &json!({"type": "string"}),
+        "OK: an ES module exporting isValid(value) and validate(value)",
+    )
+}
+
 /// A response of another content type.
 pub fn content(content_type: &str, schema: &Value, description: &str) -> Value {
     json!({"description": description, "content": {content_type: {"schema": schema}}})

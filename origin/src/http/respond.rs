@@ -67,7 +67,18 @@ pub fn uncached(body: &CachedBody) -> Response {
 
 /// A cached body as a response: `Cache-Control`, a strong `ETag`, and 304 when the client has it.
 pub fn cached(headers: &HeaderMap, body: &CachedBody) -> Response {
-    let cache_control = if body.immutable {
+    cached_as(headers, body, CONTENT_TYPE, body.immutable)
+}
+
+/// [`cached`] with another content type, immutable or not whatever the body says (a body
+/// cached by id answers a read through `latest` too).
+pub fn cached_as(
+    headers: &HeaderMap,
+    body: &CachedBody,
+    content_type: &'static str,
+    immutable: bool,
+) -> Response {
+    let cache_control = if immutable {
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=5, must-revalidate"
@@ -93,11 +104,14 @@ pub fn cached(headers: &HeaderMap, body: &CachedBody) -> Response {
     (
         StatusCode::OK,
         common,
-        [(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))],
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
         body.body.clone(),
     )
         .into_response()
 }
+
+/// The content type of a generated validator module.
+pub const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 
 /// A schema's text as the body.
 pub fn raw(schema_type: SchemaType, text: String) -> Response {

@@ -45,6 +45,8 @@ fn handler(route: &Route) -> MethodRouter<AppState> {
         SchemaTypes => on(route, schemas::types),
         SchemaById => on(route, schemas::by_id),
         SchemaTextById => on(route, schemas::text_by_id),
+        ValidatorById => on(route, schemas::validator_by_id),
+        VersionValidator => on(route, subjects::version_validator),
         SchemaByGuid => on(route, schemas::by_guid),
         IdsByGuid => on(route, schemas::ids_by_guid),
         AssociationsBySubject => on(route, associations::by_subject),

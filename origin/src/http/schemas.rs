@@ -9,7 +9,7 @@ use registry_core::qualified::QualifiedSubject;
 use serde::Deserialize;
 
 use super::extract::{IdQuery, Query, lenient_bool, parse_id, subject_filter};
-use super::respond::{cached, ok, page, raw};
+use super::respond::{JAVASCRIPT, cached, cached_as, ok, page, raw};
 use super::{ApiError, AppState};
 use crate::service::{ServiceError, in_context, named_context, subject_version};
 use crate::store::{Deleted, Usage};
@@ -101,6 +101,22 @@ pub async fn text_by_id(
     let stored = state.registry.stored(row).await?;
     let text = super::format::render(&state, &stored, q.format.as_deref()).await?;
     Ok(raw(stored.schema_type, text.unwrap_or(stored.text)))
+}
+
+/// `GET /schemas/ids/{id}/validator.mjs`: the schema's validator as an ES module.
+pub async fn validator_by_id(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<IdQuery>,
+) -> Result<Response, ApiError> {
+    let row = state
+        .registry
+        .row_of(parse_id(&id)?, q.subject.as_deref())
+        .await?;
+    let stored = state.registry.stored(row).await?;
+    let module = state.registry.validator_module(&stored).await?;
+    Ok(cached_as(&headers, &module, JAVASCRIPT, true))
 }
 
 /// The parameters of `/schemas/ids/{id}/subjects` and `/versions`.

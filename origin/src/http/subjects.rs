@@ -12,7 +12,7 @@ use super::Actor;
 use super::extract::{
     Body, DeletedQuery, Query, bounded, lenient_bool, parse_version, subject_filter,
 };
-use super::respond::{cached, ok, page, raw, uncached, written};
+use super::respond::{JAVASCRIPT, cached, cached_as, ok, page, raw, uncached, written};
 use super::{ApiError, AppState};
 use crate::service::{RegisterInput, SchemaInput, ServiceError, subject_version};
 use crate::store::Deleted;
@@ -283,6 +283,23 @@ pub async fn version_schema(
     let s = &found.schema;
     let text = super::format::render(&state, s, format).await?;
     Ok(raw(s.schema_type, text.unwrap_or_else(|| s.text.clone())))
+}
+
+/// `GET /subjects/{s}/versions/{v}/validator.mjs`: the version's validator as an ES module
+/// (immutable for a numbered version, revalidated for `latest`).
+pub async fn version_validator(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((subject, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let version = parse_version(&version)?;
+    let registry = &state.registry;
+    let (found, _) = through_alias(&state, &subject, |s| async move {
+        registry.version(&s, version, Deleted::Exclude).await
+    })
+    .await?;
+    let module = registry.validator_module(&found.schema).await?;
+    Ok(cached_as(&headers, &module, JAVASCRIPT, version.is_some()))
 }
 
 pub async fn delete_version(

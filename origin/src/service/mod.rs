@@ -8,6 +8,7 @@
 
 mod associations;
 mod cache;
+mod codegen;
 mod compatibility;
 mod config;
 mod context_ids;
