@@ -13,9 +13,9 @@ cargo build -p llm-schema-registry-wasm --target wasm32-unknown-unknown --profil
 out=core/wasm/pkg
 rm -rf "$out"
 mkdir -p "$out/wasm"
-wasm-bindgen --target web --out-dir "$out/wasm" \
+wasm-bindgen --target web --remove-name-section --out-dir "$out/wasm" \
   target/wasm32-unknown-unknown/wasm-release/llm_schema_registry_wasm.wasm
-cp core/wasm/js/*.js core/wasm/js/index.d.ts core/wasm/js/package.json core/wasm/js/README.md "$out/"
+cp core/wasm/js/*.js core/wasm/js/index.d.ts core/wasm/js/module.d.ts core/wasm/js/package.json core/wasm/js/README.md "$out/"
 raw=$(stat -c %s "$out/wasm/llm_schema_registry_wasm_bg.wasm")
 gz=$(gzip -9 -c "$out/wasm/llm_schema_registry_wasm_bg.wasm" | wc -c)
 echo "built $out: wasm $raw bytes, $gz gzipped"

@@ -535,6 +535,15 @@ fn regressions_do_not_panic() {
     assert!(replayed > 0, "the regressions folder holds inputs");
 }
 
+const NUMBERS: [&str; 6] = [
+    "[0.000001, 5e-6, 1e-7, 1.5e-5, 1e20, 1e21]",
+    "{\"a\": 18446744073709551615, \"B\": -18446744073709551616, \"\": 123.0}",
+    "[36893488147419103232, 1e300, -0.0, 0.1, 9007199254740993]",
+    "{\"a\": [5e-6], \"ns.C\": {\"B\": 1e19}}",
+    "0.0000025",
+    "100000000000000000000",
+];
+
 /// The generated JavaScript validators against the registry's on generated schemas and data:
 /// same verdicts, same error lists. A module that does not load (a pattern JavaScript's `RegExp`
 /// refuses; the npm package then keeps the wasm validator) is counted, not compared.
@@ -558,10 +567,19 @@ fn generated_javascript_matches_the_validator() {
             refused += 1;
             continue;
         };
-        let datums = data.new_tree(&mut runner).expect("tree").current();
+        let mut datums: Vec<String> = data
+            .new_tree(&mut runner)
+            .expect("tree")
+            .current()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        // Numbers JavaScript and the registry print differently unless the generated code
+        // takes care: past 2^64, between 1e-6 and 1e-5, exponents.
+        datums.extend(NUMBERS.iter().map(|n| (*n).to_owned()));
         batches.push(js_runner::Batch {
             module,
-            data: datums.iter().map(ToString::to_string).collect(),
+            data: datums,
         });
         validators.push((schema, parsed.model.validator().expect("compiles")));
     }

@@ -97,7 +97,12 @@ impl SchemaFormat for JsonFormat {
 impl JsonModel {
     /// The schema's validator as a JavaScript module ([`codegen`]).
     pub fn javascript(&self) -> Result<String, codegen::Unsupported> {
-        codegen::generate(&self.document.value, None, &self.references)
+        self.javascript_as(codegen::Form::Module)
+    }
+
+    /// The schema's validator as JavaScript packaged as `form`.
+    pub fn javascript_as(&self, form: codegen::Form) -> Result<String, codegen::Unsupported> {
+        codegen::generate_as(&self.document.value, None, &self.references, form)
     }
 }
 

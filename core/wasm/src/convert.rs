@@ -113,6 +113,33 @@ pub fn compile(
     Validator::compile(&parsed).map_err(|e| BindingError::new("INVALID_SCHEMA", e.to_string()))
 }
 
+/// A JSON Schema's validator as JavaScript: an ES module (`module`) or a function body
+/// returning `{isValid, validate}` (`function`). `UNSUPPORTED` when the generator cannot
+/// express the schema (the wasm validator still can).
+pub fn generate_validator(
+    schema: &str,
+    references_json: &str,
+    form: &str,
+) -> Result<String, BindingError> {
+    let form = match form {
+        "module" => registry_core::json::codegen::Form::Module,
+        "function" => registry_core::json::codegen::Form::Function,
+        other => {
+            return Err(BindingError::new(
+                "INVALID_ARGUMENT",
+                format!("unknown form {other:?}: module or function"),
+            ));
+        }
+    };
+    let parsed = parse(schema, "json", references_json, false)?;
+    let model = parsed
+        .model_as::<registry_core::json::JsonModel>()
+        .ok_or_else(|| BindingError::new("INVALID_SCHEMA", "not a JSON Schema"))?;
+    model
+        .javascript_as(form)
+        .map_err(|e| BindingError::new("UNSUPPORTED", e.to_string()))
+}
+
 fn datum(datum_json: &str) -> Result<Value, BindingError> {
     serde_json::from_str(datum_json)
         .map_err(|e| BindingError::new("INVALID_JSON", format!("the value is not JSON: {e}")))

@@ -65,6 +65,16 @@ impl CompiledValidator {
     }
 }
 
+/// A JSON Schema's validator as JavaScript source (`form`: `module` or `function`).
+#[wasm_bindgen(js_name = generateValidator)]
+pub fn generate_validator(
+    schema: &str,
+    references_json: &str,
+    form: &str,
+) -> Result<String, JsValue> {
+    convert::generate_validator(schema, references_json, form).map_err(JsValue::from)
+}
+
 /// The compatibility report as JSON text.
 #[wasm_bindgen(js_name = checkCompatibility)]
 pub fn check_compatibility(

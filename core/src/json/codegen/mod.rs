@@ -43,6 +43,17 @@ impl Unsupported {
 
 const RUNTIME: &str = include_str!("runtime.js");
 
+/// How the generated code is packaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// An ES module exporting `isValid`, `validate` and a default object with both: loads as a
+    /// file or a URL, with no `eval`.
+    Module,
+    /// A function body returning `{isValid, validate}`, for `new Function(body)()` where a
+    /// schema is compiled in the page (needs `unsafe-eval` under a Content-Security-Policy).
+    Function,
+}
+
 /// The ES module validating `schema` (a document the registry has compiled), with `$ref`s to
 /// other documents resolved from `references`. The draft is `$schema`'s, else `draft`, else
 /// [`DEFAULT_DRAFT`] (as the registry reads a schema).
@@ -50,6 +61,16 @@ pub fn generate(
     schema: &Value,
     draft: Option<Draft>,
     references: &ReferenceSet,
+) -> Result<String, Unsupported> {
+    generate_as(schema, draft, references, Form::Module)
+}
+
+/// [`generate`] packaged as `form`.
+pub fn generate_as(
+    schema: &Value,
+    draft: Option<Draft>,
+    references: &ReferenceSet,
+    form: Form,
 ) -> Result<String, Unsupported> {
     let draft = match schema.get("$schema") {
         None => draft.unwrap_or(DEFAULT_DRAFT),
@@ -97,11 +118,15 @@ pub fn generate(
     for (id, body) in generator.functions.iter().enumerate() {
         let _ = writeln!(out, "function f{id}(v,p,e){{let ok=true;{body}return ok}}");
     }
+    let (export, tail) = match form {
+        Form::Module => ("export ", "export default { isValid, validate }"),
+        Form::Function => ("", "return { isValid, validate }"),
+    };
     let _ = write!(
         out,
-        "export function isValid(value) {{ return f{root}(value, '', null) }}\n\
-         export function validate(value) {{ const errors = []; f{root}(value, '', errors); return errors }}\n\
-         export default {{ isValid, validate }}\n"
+        "{export}function isValid(value) {{ return f{root}(value, '', null) }}\n\
+         {export}function validate(value) {{ const errors = []; f{root}(value, '', errors); return errors }}\n\
+         {tail}\n"
     );
     Ok(out)
 }

@@ -1,6 +1,6 @@
 const $own = Object.prototype.hasOwnProperty
 const $o = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
-const $esc = (k) => k.replace(/~/g, '~0').replace(/\//g, '~1')
+const $esc = (k) => (k.indexOf('~') < 0 && k.indexOf('/') < 0 ? k : k.replace(/~/g, '~0').replace(/\//g, '~1'))
 // A float as the registry prints it: the shortest digits, fixed notation for exponents -5 to
 // 15 (100.0, 0.00001), else 1.5e+16 and 1e-7.
 function $float(x) {
@@ -26,7 +26,10 @@ function $float(x) {
 }
 // A number as the registry prints it: integers as written (within 64 bits), others as floats.
 function $n(x) {
+  if (Number.isSafeInteger(x)) return '' + x
   if (!Number.isFinite(x)) return 'null'
+  const a = Math.abs(x)
+  if (!Number.isInteger(x) && (a >= 1e-5 || a < 1e-6)) return '' + x
   const s = JSON.stringify(x)
   if (/^-?\d+$/.test(s)) {
     const b = BigInt(s)
@@ -34,21 +37,30 @@ function $n(x) {
   }
   return $float(x)
 }
-// A value as the registry prints it in messages: compact JSON.
+// A value as the registry prints it in messages: compact JSON. JSON.stringify prints numbers as
+// the registry does except integers of 20 digits or more and numbers from 1e-6 to 1e-5; only a
+// text that may hold one is printed the slow way.
 function $j(v) {
+  if (typeof v === 'number') return $n(v)
+  const fast = JSON.stringify(v)
+  if (typeof v !== 'object' || v === null || !$suspect.test(fast)) return fast
+  return $slow(v)
+}
+const $suspect = /\d{20}|0\.00000\d/
+function $slow(v) {
   if (typeof v === 'number') return $n(v)
   if (v === null || typeof v !== 'object') return JSON.stringify(v)
   let s
   if (Array.isArray(v)) {
     s = '['
-    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + $j(v[i])
+    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + $slow(v[i])
     return s + ']'
   }
   s = '{'
   let first = true
   for (const k in v) {
     if (!$own.call(v, k) || v[k] === undefined) continue
-    s += (first ? '' : ',') + JSON.stringify(k) + ':' + $j(v[k])
+    s += (first ? '' : ',') + JSON.stringify(k) + ':' + $slow(v[k])
     first = false
   }
   return s + '}'

@@ -1,6 +1,8 @@
-// Validations per second of the package against ajv (compiled) and @cfworker/json-schema on an
-// LLM tool-call schema, valid and invalid instances, from JS values and from JSON text; and the
-// package's size. One Node process; prints a Markdown table.
+// Validations per second of the package (its generated-JavaScript engine, its WebAssembly engine,
+// and a registry's validator.mjs module) against ajv (compiled) and @cfworker/json-schema on an
+// LLM tool-call schema, valid and invalid instances, from JS values and from JSON text; compiles
+// and compile + first validation; the ratios; and the package's size. One Node process; prints
+// Markdown tables.
 //
 //   node core/wasm/js/test/bench.mjs [--seconds 1]      (after scripts/build-npm.sh and npm ci here)
 import { readFileSync, readdirSync, statSync } from 'node:fs'
@@ -8,7 +10,7 @@ import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import Ajv from 'ajv'
 import { Validator as CfValidator } from '@cfworker/json-schema'
-import { Validator } from 'llm-schema-registry'
+import { ModuleValidator, Validator, generateModule, importSource } from 'llm-schema-registry'
 import { TOOL_CALL, VALID, INVALID } from './fixtures.mjs'
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 1
@@ -28,6 +30,10 @@ function rate(fn) {
 }
 
 const ours = new Validator(TOOL_CALL)
+const oursWasm = new Validator(TOOL_CALL, { engine: 'wasm' })
+const moduleSource = generateModule(TOOL_CALL)
+const served = new ModuleValidator(await importSource(moduleSource))
+if (ours.engine !== 'js') throw new Error(`the tool-call schema runs on ${ours.engine}`)
 const ajvFast = new Ajv({ validateFormats: false, strict: false }).compile(TOOL_CALL)
 const ajvAll = new Ajv({ validateFormats: false, strict: false, allErrors: true }).compile(TOOL_CALL)
 const cf = new CfValidator(TOOL_CALL, '7', true)
@@ -36,19 +42,25 @@ const cfAll = new CfValidator(TOOL_CALL, '7', false)
 // Sanity: every validator agrees on both instances before anything is timed.
 for (const [name, ok, bad] of [
   ['ours', ours.isValid(VALID), ours.isValid(INVALID)],
+  ['ours (wasm)', oursWasm.isValid(VALID), oursWasm.isValid(INVALID)],
+  ['ours (module)', served.isValid(VALID), served.isValid(INVALID)],
   ['ajv', ajvFast(VALID), ajvFast(INVALID)],
   ['cfworker', cf.validate(VALID).valid, cf.validate(INVALID).valid],
 ]) {
   if (ok !== true || bad !== false) throw new Error(`${name} disagrees: valid=${ok} invalid=${bad}`)
 }
 
+const cases = (v) => ({
+  'valid, JS value': () => v.isValid(VALID),
+  'invalid, JS value, all errors': () => v.validate(INVALID),
+  'valid, JSON text': () => v.isValidJson(VALID_TEXT),
+  'invalid, JSON text, all errors': () => v.validateJson(INVALID_TEXT),
+})
+const JS = 'llm-schema-registry (generated JS)'
 const rows = [
-  ['llm-schema-registry (wasm)', {
-    'valid, JS value': () => ours.isValid(VALID),
-    'invalid, JS value, all errors': () => ours.validate(INVALID),
-    'valid, JSON text': () => ours.isValidJson(VALID_TEXT),
-    'invalid, JSON text, all errors': () => ours.validateJson(INVALID_TEXT),
-  }],
+  [JS, cases(ours)],
+  ['llm-schema-registry (validator.mjs)', cases(served)],
+  ['llm-schema-registry (wasm)', cases(oursWasm)],
   ['ajv 8 (compiled)', {
     'valid, JS value': () => ajvFast(VALID),
     'invalid, JS value, all errors': () => ajvAll(INVALID),
@@ -63,18 +75,41 @@ const rows = [
   }],
 ]
 const columns = Object.keys(rows[0][1])
-const compile = {
-  'llm-schema-registry (wasm)': rate(() => new Validator(TOOL_CALL).free()) ,
-  'ajv 8 (compiled)': rate(() => new Ajv({ validateFormats: false, strict: false }).compile(TOOL_CALL)),
-  '@cfworker/json-schema': rate(() => new CfValidator(TOOL_CALL, '7', true)),
+const makers = {
+  [JS]: () => new Validator(TOOL_CALL),
+  'llm-schema-registry (wasm)': () => new Validator(TOOL_CALL, { engine: 'wasm' }),
+  'ajv 8 (compiled)': () => new Ajv({ validateFormats: false, strict: false }).compile(TOOL_CALL),
+  '@cfworker/json-schema': () => new CfValidator(TOOL_CALL, '7', true),
+}
+const firstCheck = {
+  [JS]: (v) => v.isValid(VALID),
+  'llm-schema-registry (wasm)': (v) => v.isValid(VALID),
+  'ajv 8 (compiled)': (v) => v(VALID),
+  '@cfworker/json-schema': (v) => v.validate(VALID),
+}
+const compile = {}
+const compileAndFirst = {}
+for (const [name, make] of Object.entries(makers)) {
+  compile[name] = rate(make)
+  compileAndFirst[name] = rate(() => firstCheck[name](make()))
 }
 
 console.log(`\nValidations per second, ${seconds}s per cell, Node ${process.version}, one process (tool-call schema: ${Object.keys(TOOL_CALL.properties).length} top-level properties, nested objects, arrays, enums, patterns, formats not asserted)\n`)
-console.log(`| library | ${columns.join(' | ')} | compiles/s |`)
-console.log(`|---|${columns.map(() => '---:').join('|')}|---:|`)
-for (const [name, cases] of rows) {
-  const cells = columns.map((c) => Math.round(rate(cases[c])).toLocaleString('en-US'))
-  console.log(`| ${name} | ${cells.join(' | ')} | ${Math.round(compile[name]).toLocaleString('en-US')} |`)
+const fmt = (n) => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'))
+console.log(`| library | ${columns.join(' | ')} | compiles/s | compile + first validation/s |`)
+console.log(`|---|${columns.map(() => '---:').join('|')}|---:|---:|`)
+const measured = {}
+for (const [name, fns] of rows) {
+  measured[name] = Object.fromEntries(columns.map((c) => [c, rate(fns[c])]))
+  const cells = columns.map((c) => fmt(measured[name][c]))
+  console.log(`| ${name} | ${cells.join(' | ')} | ${fmt(compile[name])} | ${fmt(compileAndFirst[name])} |`)
+}
+const ratio = (a, b, c) => (measured[a][c] / measured[b][c]).toFixed(2)
+console.log(`\nRatios, same run (generated JS over the reference):\n`)
+console.log(`| case | vs ajv 8 | vs @cfworker/json-schema | vs our wasm |`)
+console.log('|---|---:|---:|---:|')
+for (const c of columns) {
+  console.log(`| ${c} | ${ratio(JS, 'ajv 8 (compiled)', c)}x | ${ratio(JS, '@cfworker/json-schema', c)}x | ${ratio(JS, 'llm-schema-registry (wasm)', c)}x |`)
 }
 
 const pkg = new URL('../../pkg/', import.meta.url).pathname
@@ -87,4 +122,6 @@ for (const f of files(pkg)) {
   gz += gzipSync(bytes, { level: 9 }).length
 }
 const wasm = readFileSync(join(pkg, 'wasm/llm_schema_registry_wasm_bg.wasm'))
+const moduleJs = readFileSync(join(new URL('../../pkg/', import.meta.url).pathname, 'module.js'))
+console.log(`\nA strict-CSP page loads module.js (${(moduleJs.length / 1024).toFixed(1)} KiB, ${(gzipSync(moduleJs, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped) and the schema's validator.mjs (${(moduleSource.length / 1024).toFixed(1)} KiB, ${(gzipSync(moduleSource, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped): no WebAssembly.`)
 console.log(`\nPackage size: ${(raw / 1024).toFixed(0)} KiB raw, ${(gz / 1024).toFixed(0)} KiB gzipped (of which the wasm module: ${(wasm.length / 1024).toFixed(0)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(0)} KiB gzipped)`)

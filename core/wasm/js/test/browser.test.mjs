@@ -1,6 +1,8 @@
 // The browser build loaded in a real headless Chromium (Debian's, driven by playwright-core):
 // a page imports the package's ES module entry, validates, checks compatibility, fingerprints,
-// exports for an LLM provider, checks a model's output and streams one.
+// exports for an LLM provider, checks a model's output and streams one. Then a page under a
+// strict Content-Security-Policy (no eval, no WebAssembly) loads a running registry's generated
+// validator module as an ordinary script and validates with it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
@@ -73,6 +75,105 @@ test('the browser build validates in headless Chromium', { timeout: 120_000 }, a
     assert.equal(r.output.output.found, 'embedded')
     assert.match(r.output.repair, /at \/n/)
     assert.equal(r.stream.instancePath, '/n')
+  } finally {
+    await browser.close()
+    server.close()
+  }
+})
+
+const STRICT = "default-src 'none'; script-src 'self'; connect-src 'self'"
+
+const CSP_APP = (id) => `import { loadValidator } from '/pkg/module.js'
+const url = '/registry/schemas/ids/${id}/validator.mjs'
+const direct = await import(url)
+const viaPackage = await loadValidator(url)
+let evalBlocked = false
+try { new Function('return 1')() } catch (e) { evalBlocked = e instanceof EvalError }
+let wasmBlocked = false
+try { await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])) } catch { wasmBlocked = true }
+const values = [{ prompt: 'hi', n: 2 }, { prompt: '', n: 0, extra: 1 }, { n: 'x' }]
+window.results = {
+  evalBlocked,
+  wasmBlocked,
+  direct: values.map((v) => ({ valid: direct.isValid(v), errors: direct.validate(v) })),
+  viaPackage: values.map((v) => viaPackage.validate(v)),
+  values,
+}`
+
+// The page, its script and the package from here; /registry/ passed through to the registry
+// (the same origin for the page, as a registry behind the site's host would be).
+function serveStrict(registry, id) {
+  const server = createServer(async (req, res) => {
+    try {
+      if (req.url === '/') {
+        res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': STRICT })
+        res.end('<!doctype html><meta charset="utf-8"><title>strict</title><script type="module" src="/app.js"></script>')
+        return
+      }
+      if (req.url === '/app.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(CSP_APP(id))
+        return
+      }
+      if (req.url.startsWith('/registry/')) {
+        const upstream = await fetch(registry + req.url.slice('/registry'.length))
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') })
+        res.end(Buffer.from(await upstream.arrayBuffer()))
+        return
+      }
+      const rel = normalize(decodeURIComponent(req.url.split('?')[0])).replace(/^\/pkg\//, '')
+      if (rel.startsWith('..')) throw new Error('outside the package')
+      const body = await readFile(join(PKG, rel))
+      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' }).end(body)
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+test('a strict-CSP page validates with a registry\'s generated module', { timeout: 120_000 }, async (t) => {
+  const registry = process.env.REGISTRY_URL
+  if (!registry) {
+    t.skip('REGISTRY_URL is not set')
+    return
+  }
+  const schema = { type: 'object', properties: { prompt: { type: 'string', minLength: 1 }, n: { type: 'integer', minimum: 1 } }, required: ['prompt'], additionalProperties: false }
+  const r = await fetch(`${registry}/subjects/csp-page-${Date.now()}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(schema) }),
+  })
+  assert.equal(r.status, 200, await r.clone().text())
+  const { id } = await r.json()
+  const server = await serveStrict(registry, id)
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  try {
+    const page = await browser.newPage()
+    const errors = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`http://127.0.0.1:${server.address().port}/`)
+    await page.waitForFunction(() => window.results !== undefined, null, { timeout: 60_000 })
+    const got = await page.evaluate(() => window.results)
+    assert.deepEqual(errors, [])
+    assert.equal(got.evalBlocked, true, 'the policy forbids eval')
+    assert.equal(got.wasmBlocked, true, 'the policy forbids WebAssembly')
+    for (const [i, value] of got.values.entries()) {
+      const answer = await (
+        await fetch(`${registry}/schemas/ids/${id}/validate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(value),
+        })
+      ).json()
+      const expected = { valid: answer.results[0].valid, errors: answer.results[0].errors ?? [] }
+      assert.deepEqual(got.direct[i], expected, JSON.stringify(value))
+      assert.deepEqual(got.viaPackage[i], expected)
+    }
+    assert.equal(got.direct[0].valid, true)
+    assert.equal(got.direct[1].errors.length, 3)
   } finally {
     await browser.close()
     server.close()

@@ -8,7 +8,26 @@ use serde_json::{Map, Value};
 use super::{Node, call, fail, plural, test};
 use crate::json::codegen::{Unsupported, escape, lit};
 
+/// Past this many names, a switch on a property name looks its index up in a hoisted `Map`
+/// (one hash lookup) instead of comparing the name with each case in turn.
+const INDEXED_SWITCH: usize = 8;
+
 impl Node<'_, '_> {
+    /// What a switch over the declared `names` switches on: `k`, or its index in a `Map`.
+    fn switch_on<'n>(&mut self, names: impl Iterator<Item = &'n String>, indexed: bool) -> String {
+        if !indexed {
+            return "k".to_owned();
+        }
+        let entries: Vec<String> = names
+            .enumerate()
+            .map(|(i, name)| format!("[{},{i}]", lit(name)))
+            .collect();
+        let c = self
+            .g
+            .constant(&format!("new Map([{}])", entries.join(",")));
+        format!("{c}.get(k)")
+    }
+
     pub(super) fn required(&mut self, value: &Value) -> Result<(), Unsupported> {
         let names = value
             .as_array()
@@ -40,7 +59,8 @@ impl Node<'_, '_> {
         let mut fast = String::new();
         let mut declared = String::new();
         let mut cases = String::new();
-        for name in props.keys() {
+        let indexed = props.len() > INDEXED_SWITCH;
+        for (i, name) in props.keys().enumerate() {
             let f = self.child(&format!("{}/{}", self.at("properties"), escape(name)));
             let key = lit(name);
             let _ = write!(
@@ -57,14 +77,13 @@ impl Node<'_, '_> {
                     &format!("p+{}", lit(&format!("/{}", escape(name))))
                 )
             );
-            let _ = write!(
-                cases,
-                "case {key}:{}break;",
-                call(f, "v[k]", "p+'/'+$esc(k)")
-            );
+            let path = format!("p+{}", lit(&format!("/{}", escape(name))));
+            let label = if indexed { i.to_string() } else { key };
+            let _ = write!(cases, "case {label}:{}break;", call(f, "v[k]", &path));
         }
+        let on = self.switch_on(props.keys(), indexed);
         let members =
-            format!("for(const k in v){{if(!$own.call(v,k))continue;switch(k){{{cases}}}}}");
+            format!("for(const k in v){{if(!$own.call(v,k))continue;switch({on}){{{cases}}}}}");
         let walk = if props.len() < SMALL_PROPERTIES {
             format!(
                 "if($keys(v)<={}){{{members}}}else{{{declared}}}",
@@ -130,19 +149,24 @@ impl Node<'_, '_> {
         }
         let required = required_in_closed_object(self.map);
         let mut cases = String::new();
+        let mut on = String::from("k");
         if let Some(props) = self.map.get("properties") {
-            for name in self.schema_map("properties", props)?.keys() {
+            let props = self.schema_map("properties", props)?;
+            let indexed = props.len() > INDEXED_SWITCH;
+            on = self.switch_on(props.keys(), indexed);
+            for (i, name) in props.keys().enumerate() {
                 let f = self.child(&format!("{}/properties/{}", self.ptr, escape(name)));
                 let found = if required == Some(name.as_str()) {
                     "r=true;"
                 } else {
                     ""
                 };
+                let path = format!("p+{}", lit(&format!("/{}", escape(name))));
+                let label = if indexed { i.to_string() } else { lit(name) };
                 let _ = write!(
                     cases,
-                    "case {}:m=true;{found}{}break;",
-                    lit(name),
-                    call(f, "x", "p+'/'+$esc(k)")
+                    "case {label}:m=true;{found}{}break;",
+                    call(f, "x", &path)
                 );
             }
         }
@@ -190,7 +214,7 @@ impl Node<'_, '_> {
         let switch = if cases.is_empty() {
             String::new()
         } else {
-            format!("switch(k){{{cases}}}")
+            format!("switch({on}){{{cases}}}")
         };
         self.push(&format!(
             "if($o(v)){{let u=null;{flag}for(const k in v){{if(!$own.call(v,k))continue;const x=v[k];let m=false;{switch}{patterns}if(!m){{{rest}}}}}{report}{missing}}}"
