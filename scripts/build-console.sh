@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f core/wasm/pkg/browser.js ] || scripts/build-npm.sh
-files=(browser.js core.js client.js wasm/llm_schema_registry_wasm.js wasm/llm_schema_registry_wasm_bg.wasm)
+files=(browser.js core.js module.js client.js wasm/llm_schema_registry_wasm.js wasm/llm_schema_registry_wasm_bg.wasm)
 if [ "${1:-}" = --check ]; then
   for f in "${files[@]}"; do
     cmp -s "core/wasm/pkg/$f" "origin/ui/pkg/$f" || {

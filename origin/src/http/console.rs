@@ -47,6 +47,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../ui/pkg/core.js"),
     ),
     (
+        "pkg/module.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/pkg/module.js"),
+    ),
+    (
         "pkg/client.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../ui/pkg/client.js"),

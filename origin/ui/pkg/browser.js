@@ -9,6 +9,10 @@ bind(wasm)
 
 export {
   Validator,
+  ModuleValidator,
+  loadValidator,
+  importSource,
+  generateModule,
   checkCompatibility,
   fingerprint,
   RegistryClient,

@@ -2,6 +2,7 @@
 // are cached forever (ids are immutable); a subject's latest version for a short TTL;
 // validators are compiled once per schema id.
 import { Validator } from './core.js'
+import { ModuleValidator, importSource } from './module.js'
 
 export class RegistryError extends Error {
   constructor(status, body) {
@@ -90,5 +91,22 @@ export class RegistryClient {
       this.validators.set(id, pending)
     }
     return this.validators.get(id)
+  }
+
+  /** The URL of the registry's generated validator module for a schema id. */
+  validatorUrl(id) {
+    return `${this.baseUrl}/schemas/ids/${encodeURIComponent(id)}/validator.mjs`
+  }
+
+  /**
+   * The registry's generated validator for a schema id (number) or a subject's latest version
+   * (string), fetched with this client's credentials and imported as a module (no eval).
+   */
+  async loadValidator(subjectOrId) {
+    const id = typeof subjectOrId === 'number' ? subjectOrId : (await this.getLatest(subjectOrId)).id
+    const response = await this.fetch(this.validatorUrl(id), { headers: this.headers })
+    const source = await response.text()
+    if (!response.ok) throw new RegistryError(response.status, source ? JSON.parse(source) : null)
+    return new ModuleValidator(await importSource(source))
   }
 }
