@@ -319,6 +319,32 @@ test('LLM exports are served from KV per profile and usage, and follow a new lat
   assert.match(verdict.repair, /at \/city/)
 })
 
+test('generated validator modules are served from KV as JavaScript, and follow a new latest', async () => {
+  const body = (schema) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify(schema) }) })
+  const created = await json(`${origin.url}/subjects/mjs/versions`, body({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] }))
+  assert.equal(created.status, 200)
+  const id = JSON.parse(created.body).id
+  const target = await head()
+  await until('edge A applied the registration', async () => (await (await fetch(at('A', '/_registry/status'))).json()).applied_seq >= target)
+  for (const path of [`/schemas/ids/${id}/validator.mjs`, '/subjects/mjs/versions/1/validator.mjs', '/subjects/mjs/versions/latest/validator.mjs']) {
+    const direct = await json(`${origin.url}${path}`)
+    const miss = await json(at('A', path))
+    const hit = await json(at('A', path))
+    assert.deepEqual([miss.cache, hit.cache], ['MISS', 'HIT'], path)
+    assert.equal(hit.body, direct.body, path)
+    for (const h of ['content-type', 'etag', 'cache-control']) assert.equal(hit.headers.get(h), direct.headers.get(h), `${path}: ${h}`)
+    assert.equal(hit.headers.get('content-type'), 'text/javascript; charset=utf-8')
+  }
+  // The module from the edge validates: imported from its text, as a page or Node would.
+  const source = (await json(at('A', `/schemas/ids/${id}/validator.mjs`))).body
+  const module = await import(`data:text/javascript,${encodeURIComponent(source)}`)
+  assert.equal(module.isValid({ n: 1 }), true)
+  assert.deepEqual(module.validate({}).map((e) => e.message), ['"n" is a required property'])
+  // A new version: `latest` at the edge serves the new module.
+  assert.equal((await json(`${origin.url}/subjects/mjs/versions`, body({ type: 'object', required: ['m'] }))).status, 200)
+  await until('edge A serves the new latest module', async () => (await json(at('A', '/subjects/mjs/versions/latest/validator.mjs'))).body.includes('\\"m\\" is a required property'))
+})
+
 test('a new version at the origin reaches both edges\' latest', async () => {
   assert.equal(await latestVersion('A', 'rt'), 1)
   assert.equal(await latestVersion('B', 'rt'), 1)
