@@ -504,3 +504,57 @@ fn protobuf_with_imports_compat_validate_and_fingerprint() {
     let out = validate(&["--binary", "--message", "common.Money", &s(&framed)]);
     assert_eq!(out.status.code(), Some(1), "framing bytes are not a Money");
 }
+
+#[test]
+fn codegen_writes_a_module_that_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let address = write(
+        &dir,
+        "address.json",
+        r#"{"type":"object","required":["city"]}"#,
+    );
+    let schema = write(
+        &dir,
+        "person.json",
+        r#"{"type":"object","properties":{"home":{"$ref":"address.json"}},"required":["home"]}"#,
+    );
+    let out = dir.path().join("person.mjs");
+    let s = |p: &PathBuf| p.to_str().unwrap().to_owned();
+    let done = run(&[
+        "codegen",
+        &s(&schema),
+        "--reference",
+        &format!("address.json={}", s(&address)),
+        "--out",
+        &s(&out),
+    ]);
+    assert_eq!(done.status.code(), Some(0), "{done:?}");
+    let check = write(
+        &dir,
+        "check.mjs",
+        "import { isValid, validate } from './person.mjs'\n\
+         console.log(JSON.stringify([isValid({ home: { city: 'Oslo' } }), validate({ home: {} })]))\n",
+    );
+    let node = Command::new("node")
+        .arg(&check)
+        .output()
+        .expect("node runs");
+    assert!(node.status.success(), "{node:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&node.stdout).unwrap();
+    assert_eq!(
+        printed,
+        serde_json::json!([true, [{"instancePath": "/home", "schemaPath": "/required", "message": "\"city\" is a required property"}]])
+    );
+    // Standard output without --out; what the generator cannot express is an error, exit 2.
+    let stdout = run(&["codegen", &s(&address)]);
+    assert_eq!(stdout.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&stdout.stdout).contains("export function validate"));
+    let open = write(
+        &dir,
+        "open.json",
+        r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","unevaluatedProperties":false}"#,
+    );
+    let refused = run(&["codegen", &s(&open)]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unevaluatedProperties"));
+}

@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 a negative verdict (incompatible, invalid data), 2 a problem with
 //! the input itself (unreadable file, invalid schema, bad usage).
 
+mod codegen;
 mod import_plan;
 mod keys;
 mod llm;
@@ -46,6 +47,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Lint or export a JSON Schema for an LLM provider (OpenAI, Anthropic, Gemini, MCP).
     Llm(llm::LlmArgs),
+    /// Write a JSON Schema's validator as a JavaScript module (exports isValid and validate).
+    Codegen(codegen::CodegenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +184,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export(args) => transfer::export(&args),
         Command::Import(args) => transfer::import(&args),
         Command::Llm(args) => llm::run(&args),
+        Command::Codegen(args) => codegen::run(&args),
     };
     ExitCode::from(code)
 }

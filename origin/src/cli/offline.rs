@@ -24,7 +24,9 @@ fn read(path: &Path) -> Result<String, u8> {
 }
 
 /// The `--reference NAME=FILE` schemas, read (each one a version 1 of a subject named after it).
-fn load_references(references: &[(String, PathBuf)]) -> Result<Vec<ResolvedReference>, u8> {
+pub(super) fn load_references(
+    references: &[(String, PathBuf)],
+) -> Result<Vec<ResolvedReference>, u8> {
     references
         .iter()
         .map(|(name, path)| {
@@ -40,7 +42,7 @@ fn load_references(references: &[(String, PathBuf)]) -> Result<Vec<ResolvedRefer
         .collect()
 }
 
-fn load_schema(
+pub(super) fn load_schema(
     ty: SchemaType,
     path: &Path,
     references: &[ResolvedReference],
