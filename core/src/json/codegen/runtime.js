@@ -100,7 +100,7 @@ function $len(s) {
 }
 function $keys(v) {
   let n = 0
-  for (const k in v) if ($own.call(v, k)) n++
+  for (const k in v) if ($own.call(v, k) && v[k] !== undefined) n++
   return n
 }
 // multipleOf with a whole divisor; past 2^53 on the decimal the number prints as, exactly.

@@ -65,12 +65,14 @@ impl Node<'_, '_> {
             let key = lit(name);
             let _ = write!(
                 fast,
-                "if($own.call(v,{key})&&!{})return false;",
+                "if({}&&!{})return false;",
+                present(&key),
                 test(f, &format!("v[{key}]"))
             );
             let _ = write!(
                 declared,
-                "if($own.call(v,{key})){{{}}}",
+                "if({}){{{}}}",
+                present(&key),
                 call(
                     f,
                     &format!("v[{key}]"),
@@ -82,8 +84,9 @@ impl Node<'_, '_> {
             let _ = write!(cases, "case {label}:{}break;", call(f, "v[k]", &path));
         }
         let on = self.switch_on(props.keys(), indexed);
-        let members =
-            format!("for(const k in v){{if(!$own.call(v,k))continue;switch({on}){{{cases}}}}}");
+        let members = format!(
+            "for(const k in v){{if(!$own.call(v,k)||v[k]===undefined)continue;switch({on}){{{cases}}}}}"
+        );
         let walk = if props.len() < SMALL_PROPERTIES {
             format!(
                 "if($keys(v)<={}){{{members}}}else{{{declared}}}",
@@ -117,7 +120,7 @@ impl Node<'_, '_> {
             let r = self.regex(pattern);
             let _ = write!(
                 code,
-                "for(const k in v){{if($own.call(v,k)&&{r}.test(k)){{{}}}}}",
+                "for(const k in v){{if($own.call(v,k)&&v[k]!==undefined&&{r}.test(k)){{{}}}}}",
                 call(f, "v[k]", "p+'/'+$esc(k)")
             );
         }
@@ -141,7 +144,7 @@ impl Node<'_, '_> {
         {
             // The first member's value is refused, as by a false schema.
             let code = format!(
-                "if($o(v)){{for(const k in v){{if($own.call(v,k)){{{}break}}}}}}",
+                "if($o(v)){{for(const k in v){{if($own.call(v,k)&&v[k]!==undefined){{{}break}}}}}}",
                 fail(&at, "\"False schema does not allow \"+$j(v[k])")
             );
             self.push(&code);
@@ -217,7 +220,7 @@ impl Node<'_, '_> {
             format!("switch({on}){{{cases}}}")
         };
         self.push(&format!(
-            "if($o(v)){{let u=null;{flag}for(const k in v){{if(!$own.call(v,k))continue;const x=v[k];let m=false;{switch}{patterns}if(!m){{{rest}}}}}{report}{missing}}}"
+            "if($o(v)){{let u=null;{flag}for(const k in v){{if(!$own.call(v,k)||v[k]===undefined)continue;const x=v[k];let m=false;{switch}{patterns}if(!m){{{rest}}}}}{report}{missing}}}"
         ));
         Ok(())
     }
@@ -234,7 +237,7 @@ impl Node<'_, '_> {
         }
         let f = self.child(&at);
         self.push(&format!(
-            "if($o(v)){{for(const k in v){{if($own.call(v,k)){{{}}}}}}}",
+            "if($o(v)){{for(const k in v){{if($own.call(v,k)&&v[k]!==undefined){{{}}}}}}}",
             call(f, "k", "p")
         ));
     }
@@ -272,7 +275,7 @@ impl Node<'_, '_> {
                 let f = self.child(&format!("{at}/{}", escape(name)));
                 self.apply(f)
             };
-            let _ = write!(code, "if($own.call(v,{})){{{body}}}", lit(name));
+            let _ = write!(code, "if({}){{{body}}}", present(&lit(name)));
         }
         self.push(&format!("if($o(v)){{{code}}}"));
         Ok(())
@@ -288,8 +291,8 @@ impl Node<'_, '_> {
             let at = self.at("dependentRequired");
             let _ = write!(
                 code,
-                "if($own.call(v,{})){{{}}}",
-                lit(name),
+                "if({}){{{}}}",
+                present(&lit(name)),
                 required_checks(names, &at)
             );
         }
@@ -303,7 +306,7 @@ impl Node<'_, '_> {
         for name in map.keys() {
             let f = self.child(&format!("{}/{}", self.at("dependentSchemas"), escape(name)));
             let apply = self.apply(f);
-            let _ = write!(code, "if($own.call(v,{})){{{apply}}}", lit(name));
+            let _ = write!(code, "if({}){{{apply}}}", present(&lit(name)));
         }
         self.push(&format!("if($o(v)){{{code}}}"));
         Ok(())
@@ -354,10 +357,36 @@ pub(super) fn required_checks(names: &[Value], at: &str) -> String {
         let message = lit(&format!("{} is a required property", Value::from(name)));
         let _ = write!(
             code,
-            "if(!$own.call(v,{})){{{}}}",
-            lit(name),
+            "if(!{}){{{}}}",
+            present(&lit(name)),
             fail(at, &message)
         );
     }
     code
+}
+
+/// Whether the instance has the property named by the JavaScript string literal `key`, as JSON
+/// sees it: an own member whose value is not `undefined` (which JSON.stringify drops). A read
+/// does it unless the name is one every object inherits.
+fn present(key: &str) -> String {
+    const INHERITED: [&str; 12] = [
+        "constructor",
+        "__proto__",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "toString",
+        "valueOf",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+    ];
+    let name: String = serde_json::from_str(key).unwrap_or_default();
+    if INHERITED.contains(&name.as_str()) {
+        format!("($own.call(v,{key})&&v[{key}]!==undefined)")
+    } else {
+        format!("(v[{key}]!==undefined)")
+    }
 }
