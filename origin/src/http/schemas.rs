@@ -89,16 +89,22 @@ pub async fn ids_by_guid(
     Ok(ok(&pairs))
 }
 
+/// The stored schema a path's `{id}` names, in the context of `subject` (or the default one).
+async fn stored_by_id(
+    state: &AppState,
+    id: &str,
+    subject: Option<&str>,
+) -> Result<crate::store::StoredSchema, ApiError> {
+    let row = state.registry.row_of(parse_id(id)?, subject).await?;
+    Ok(state.registry.stored(row).await?)
+}
+
 pub async fn text_by_id(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<IdQuery>,
 ) -> Result<Response, ApiError> {
-    let row = state
-        .registry
-        .row_of(parse_id(&id)?, q.subject.as_deref())
-        .await?;
-    let stored = state.registry.stored(row).await?;
+    let stored = stored_by_id(&state, &id, q.subject.as_deref()).await?;
     let text = super::format::render(&state, &stored, q.format.as_deref()).await?;
     Ok(raw(stored.schema_type, text.unwrap_or(stored.text)))
 }
@@ -110,11 +116,7 @@ pub async fn validator_by_id(
     Path(id): Path<String>,
     Query(q): Query<IdQuery>,
 ) -> Result<Response, ApiError> {
-    let row = state
-        .registry
-        .row_of(parse_id(&id)?, q.subject.as_deref())
-        .await?;
-    let stored = state.registry.stored(row).await?;
+    let stored = stored_by_id(&state, &id, q.subject.as_deref()).await?;
     let module = state.registry.validator_module(&stored).await?;
     Ok(cached_as(&headers, &module, JAVASCRIPT, true))
 }

@@ -31,6 +31,23 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>llm-schema-registry in
   document.body.textContent = JSON.stringify(window.results)
 </script>`
 
+function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}
+
+// The page `server` serves at /, once its script has set window.results; its uncaught errors.
+async function open(browser, server) {
+  const page = await browser.newPage()
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(`http://127.0.0.1:${server.address().port}/`)
+  await page.waitForFunction(() => window.results !== undefined, null, { timeout: 60_000 })
+  return { page, errors }
+}
+
 function serve() {
   const server = createServer(async (req, res) => {
     try {
@@ -51,16 +68,9 @@ function serve() {
 
 test('the browser build validates in headless Chromium', { timeout: 120_000 }, async () => {
   const server = await serve()
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  const browser = await launch()
   try {
-    const page = await browser.newPage()
-    const errors = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(`http://127.0.0.1:${server.address().port}/`)
-    await page.waitForFunction(() => window.results !== undefined, null, { timeout: 60_000 })
+    const { page, errors } = await open(browser, server)
     const r = await page.evaluate(() => window.results)
     assert.deepEqual(errors, [])
     assert.deepEqual(r.good, { valid: true, errors: [] })
@@ -146,16 +156,9 @@ test('a strict-CSP page validates with a registry\'s generated module', { timeou
   assert.equal(r.status, 200, await r.clone().text())
   const { id } = await r.json()
   const server = await serveStrict(registry, id)
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  const browser = await launch()
   try {
-    const page = await browser.newPage()
-    const errors = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(`http://127.0.0.1:${server.address().port}/`)
-    await page.waitForFunction(() => window.results !== undefined, null, { timeout: 60_000 })
+    const { page, errors } = await open(browser, server)
     const got = await page.evaluate(() => window.results)
     assert.deepEqual(errors, [])
     assert.equal(got.evalBlocked, true, 'the policy forbids eval')

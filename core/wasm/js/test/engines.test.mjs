@@ -4,26 +4,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { DATA, remotes, walk } from './suite.mjs'
 import { RegistryClient, Validator, generateModule, importSource, loadValidator } from 'llm-schema-registry'
 import { loadValidator as loadWithoutWasm } from 'llm-schema-registry/module'
 
-const DATA = new URL('../../../../tests/data/', import.meta.url).pathname
 const base = process.env.REGISTRY_URL
-
-function walk(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? walk(path) : [path]
-  })
-}
-
-const remotes = Object.fromEntries(
-  walk(join(DATA, 'json-schema-test-suite/remotes'))
-    .filter((p) => p.endsWith('.json'))
-    .map((p) => [`http://localhost:1234/${p.slice(join(DATA, 'json-schema-test-suite/remotes/').length)}`, JSON.parse(readFileSync(p, 'utf8'))]),
-)
 
 const DRAFTS = {
   draft4: 'http://json-schema.org/draft-04/schema#',

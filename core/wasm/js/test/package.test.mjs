@@ -1,26 +1,12 @@
 // The npm package as built (core/wasm/pkg, installed here as a dependency), from Node.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { DATA, remotes, walk } from './suite.mjs'
 import { Validator, checkCompatibility, fingerprint } from 'llm-schema-registry'
 
-const DATA = new URL('../../../../tests/data/', import.meta.url).pathname
 const json = (path) => JSON.parse(readFileSync(join(DATA, path), 'utf8'))
-
-function walk(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? walk(path) : [path]
-  })
-}
-
-// The suite's remote documents, passed as references under the URIs the suite uses.
-const remotes = Object.fromEntries(
-  walk(join(DATA, 'json-schema-test-suite/remotes'))
-    .filter((p) => p.endsWith('.json'))
-    .map((p) => [`http://localhost:1234/${p.slice(join(DATA, 'json-schema-test-suite/remotes/').length)}`, JSON.parse(readFileSync(p, 'utf8'))]),
-)
 
 // As in the Rust conformance run (core/tests/expected-failures), every required test passes.
 const EXPECTED_FAILURES = new Set([])
