@@ -48,13 +48,11 @@ async function open(browser, server) {
   return { page, errors }
 }
 
-function serve() {
+// A server of the package under /pkg/ and of what `special` answers (true when it did).
+function serve(special) {
   const server = createServer(async (req, res) => {
     try {
-      if (req.url === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
-        return
-      }
+      if (await special(req, res)) return
       const rel = normalize(decodeURIComponent(req.url.split('?')[0])).replace(/^\/pkg\//, '')
       if (rel.startsWith('..')) throw new Error('outside the package')
       const body = await readFile(join(PKG, rel))
@@ -66,8 +64,17 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
+// The page with the package's features.
+function servePage() {
+  return serve(async (req, res) => {
+    if (req.url !== '/') return false
+    res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
+    return true
+  })
+}
+
 test('the browser build validates in headless Chromium', { timeout: 120_000 }, async () => {
-  const server = await serve()
+  const server = await servePage()
   const browser = await launch()
   try {
     const { page, errors } = await open(browser, server)
@@ -110,35 +117,24 @@ window.results = {
   values,
 }`
 
-// The page, its script and the package from here; /registry/ passed through to the registry
-// (the same origin for the page, as a registry behind the site's host would be).
+// The strict page and its script; /registry/ passed through to the registry (the same origin
+// for the page, as a registry behind the site's host would be).
 function serveStrict(registry, id) {
-  const server = createServer(async (req, res) => {
-    try {
-      if (req.url === '/') {
-        res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': STRICT })
-        res.end('<!doctype html><meta charset="utf-8"><title>strict</title><script type="module" src="/app.js"></script>')
-        return
-      }
-      if (req.url === '/app.js') {
-        res.writeHead(200, { 'content-type': 'text/javascript' }).end(CSP_APP(id))
-        return
-      }
-      if (req.url.startsWith('/registry/')) {
-        const upstream = await fetch(registry + req.url.slice('/registry'.length))
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') })
-        res.end(Buffer.from(await upstream.arrayBuffer()))
-        return
-      }
-      const rel = normalize(decodeURIComponent(req.url.split('?')[0])).replace(/^\/pkg\//, '')
-      if (rel.startsWith('..')) throw new Error('outside the package')
-      const body = await readFile(join(PKG, rel))
-      res.writeHead(200, { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream' }).end(body)
-    } catch {
-      res.writeHead(404).end()
+  return serve(async (req, res) => {
+    if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': STRICT })
+      res.end('<!doctype html><meta charset="utf-8"><title>strict</title><script type="module" src="/app.js"></script>')
+    } else if (req.url === '/app.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(CSP_APP(id))
+    } else if (req.url.startsWith('/registry/')) {
+      const upstream = await fetch(registry + req.url.slice('/registry'.length))
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') })
+      res.end(Buffer.from(await upstream.arrayBuffer()))
+    } else {
+      return false
     }
+    return true
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
 test('a strict-CSP page validates with a registry\'s generated module', { timeout: 120_000 }, async (t) => {
