@@ -2,7 +2,7 @@
 // errors come back as JS Errors with a `code`. A trap inside the module (a Rust panic) is
 // rethrown as an Error with code 'INTERNAL' instead of escaping as a RuntimeError.
 
-import { parseJson, plain, run } from './module.js'
+import { ModuleValidator } from './module.js'
 
 let wasm = null
 
@@ -84,7 +84,7 @@ export class Validator {
     }
     if (this.type === 'json' && engine !== 'wasm') {
       try {
-        this.js = generated(this.schemaText, this.refs)
+        this.js = new ModuleValidator(generated(this.schemaText, this.refs))
       } catch (err) {
         if (engine === 'js' || (err.code !== 'UNSUPPORTED' && err.code !== 'EVAL_BLOCKED')) throw err
       }
@@ -107,28 +107,25 @@ export class Validator {
 
   /** Every problem of the JS value `value`: `{valid, errors: [{instancePath, schemaPath, message}]}`. */
   validate(value) {
-    if (this.js !== null) {
-      const errors = run(this.js.validate, plain(value))
-      return { valid: errors.length === 0, errors }
-    }
+    if (this.js !== null) return this.js.validate(value)
     return this.validateJson(toJson(value))
   }
 
   /** Whether the JS value `value` is valid, without building errors (the fast path). */
   isValid(value) {
-    if (this.js !== null) return run(this.js.isValid, plain(value))
+    if (this.js !== null) return this.js.isValid(value)
     return this.isValidJson(toJson(value))
   }
 
   /** `validate` for a value given as JSON text (e.g. a message body as received). */
   validateJson(text) {
-    if (this.js !== null) return this.validate(parseJson(text))
+    if (this.js !== null) return this.js.validateJson(text)
     return JSON.parse(guarded(() => this.compiled.validate(text)))
   }
 
   /** `isValid` for a value given as JSON text. */
   isValidJson(text) {
-    if (this.js !== null) return run(this.js.isValid, parseJson(text))
+    if (this.js !== null) return this.js.isValidJson(text)
     return guarded(() => this.compiled.isValid(text))
   }
 

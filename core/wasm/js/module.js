@@ -8,7 +8,7 @@ function invalidJson(message) {
   return err
 }
 
-export function parseJson(text) {
+function parseJson(text) {
   try {
     return JSON.parse(text)
   } catch (e) {
@@ -18,7 +18,7 @@ export function parseJson(text) {
 
 // A value the generated code can validate as it is: what JSON.stringify would give up on at the
 // top is refused as the wasm path refuses it.
-export function plain(value) {
+function plain(value) {
   const t = typeof value
   if (value === undefined || t === 'function' || t === 'symbol' || t === 'bigint') {
     throw invalidJson(`cannot validate ${t}: it has no JSON form`)
@@ -27,7 +27,7 @@ export function plain(value) {
 }
 
 // Runs generated code; a value nested past what the JS stack holds is an error with a code.
-export function run(fn, value) {
+function run(fn, value) {
   try {
     return fn(value)
   } catch (err) {
@@ -38,7 +38,10 @@ export function run(fn, value) {
   }
 }
 
-/** A validator module served by a registry (`validator.mjs`), loaded: the Validator API. */
+/**
+ * Generated validator code with the Validator API: a registry's module (`validator.mjs`), or the
+ * code a Validator's 'js' engine generated in the page.
+ */
 export class ModuleValidator {
   constructor(module) {
     this.module = module

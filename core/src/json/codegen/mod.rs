@@ -4,9 +4,10 @@
 //!
 //! Each schema object becomes one function `(value, instancePath, errors)`; with `errors` null it
 //! answers at the first failure and builds no strings, which is `isValid`. Keywords run in the
-//! order the schema writes them, and combine as the registry's validator combines them
-//! (`properties` with `patternProperties` and `additionalProperties`, `items` with
-//! `additionalItems`, `contains` with its bounds), so the error lists come out the same.
+//! order the registry's validator runs them (its priorities, then the schema's order) and
+//! combine as it combines them (`properties` with `patternProperties` and
+//! `additionalProperties`, `items` with `type` and the item counts, `contains` with its
+//! bounds), so the error lists come out the same (`docs/CODEGEN.md`).
 //! `pattern` is a JavaScript `RegExp` with the `u` flag, the dialect JSON Schema specifies.
 //!
 //! What the generator cannot express the same way yet (dynamic references, `unevaluated*`,
@@ -22,6 +23,8 @@ use jsonschema::Draft;
 use serde_json::Value;
 
 use super::{DEFAULT_DRAFT, ReferenceSet};
+pub(super) use crate::pointer::escape;
+use crate::routes::decode as percent_decode;
 
 /// Why a schema has no generated validator.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -131,23 +134,18 @@ pub fn generate_as(
     Ok(out)
 }
 
-/// The draft a `$schema` URI names (with or without the empty fragment).
+/// The draft a `$schema` URI names, as the registry's validator reads it (`None`: a custom
+/// meta-schema).
 fn draft_of(uri: &Value) -> Option<Draft> {
-    let uri = uri.as_str()?.trim_end_matches('#');
-    Some(match uri {
-        "http://json-schema.org/draft-04/schema" => Draft::Draft4,
-        "http://json-schema.org/draft-06/schema" => Draft::Draft6,
-        "http://json-schema.org/draft-07/schema" => Draft::Draft7,
-        "https://json-schema.org/draft/2019-09/schema" => Draft::Draft201909,
-        "https://json-schema.org/draft/2020-12/schema" => Draft::Draft202012,
-        _ => return None,
-    })
+    match Draft::from_schema_uri(uri.as_str()?) {
+        Draft::Unknown => None,
+        draft => Some(draft),
+    }
 }
 
 /// A document's own URI (`$id`, or `id` in draft 4), without its fragment.
 fn base_of(schema: &Value, draft: Draft) -> Option<String> {
-    let key = if draft == Draft::Draft4 { "id" } else { "$id" };
-    let id = schema.get(key)?.as_str()?;
+    let id = schema.get(draft.id_keyword())?.as_str()?;
     Some(id.split('#').next().unwrap_or(id).to_owned())
 }
 
@@ -287,32 +285,6 @@ fn join(base: &str, address: &str) -> String {
         Some(i) => format!("{}{address}", &base[..=i]),
         None => address.to_owned(),
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
-
-/// A JSON Pointer segment: `~` and `/` escaped.
-pub(super) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// A JavaScript string literal (JSON's string syntax is JavaScript's).

@@ -1,18 +1,17 @@
 const $own = Object.prototype.hasOwnProperty
 const $o = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 const $esc = (k) => (k.indexOf('~') < 0 && k.indexOf('/') < 0 ? k : k.replace(/~/g, '~0').replace(/\//g, '~1'))
+// The shortest decimal digits of a non-negative number and the exponent of the first one.
+function $digits(a) {
+  const t = a.toExponential()
+  const at = t.indexOf('e')
+  return [t.slice(0, at).replace('.', ''), Number(t.slice(at + 1))]
+}
 // A float as the registry prints it: the shortest digits, fixed notation for exponents -5 to
 // 15 (100.0, 0.00001), else 1.5e+16 and 1e-7.
 function $float(x) {
-  let sign = ''
-  if (x < 0) {
-    sign = '-'
-    x = -x
-  }
-  const t = x.toExponential()
-  const at = t.indexOf('e')
-  const digits = t.slice(0, at).replace('.', '')
-  const exp = Number(t.slice(at + 1))
+  const sign = x < 0 ? '-' : ''
+  const [digits, exp] = $digits(Math.abs(x))
   const n = digits.length
   let out
   if (exp >= -5 && exp <= 15) {
@@ -98,6 +97,10 @@ function $len(s) {
   }
   return n
 }
+// The end of an "are not allowed (...)" message: the items, then was/were unexpected.
+function $unexpected(items) {
+  return items.join(', ') + (items.length === 1 ? ' was unexpected)' : ' were unexpected)')
+}
 function $keys(v) {
   let n = 0
   for (const k in v) if ($own.call(v, k) && v[k] !== undefined) n++
@@ -114,11 +117,8 @@ function $mi(x, m) {
 }
 // A number as mantissa / 10^decimals, in the decimal it prints as.
 function $dec(x) {
-  const t = Math.abs(x).toExponential()
-  const at = t.indexOf('e')
-  const digits = t.slice(0, at).replace('.', '')
-  const mantissa = BigInt(digits) * (x < 0 ? -1n : 1n)
-  return [mantissa, digits.length - 1 - Number(t.slice(at + 1))]
+  const [digits, exp] = $digits(Math.abs(x))
+  return [BigInt(digits) * (x < 0 ? -1n : 1n), digits.length - 1 - exp]
 }
 // multipleOf with a fractional divisor: exact in decimal, as 0.3 is a multiple of 0.1.
 function $mf(x, m) {

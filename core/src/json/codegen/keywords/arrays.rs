@@ -104,7 +104,7 @@ impl Node<'_, '_> {
             Value::Bool(true) => return,
             Value::Bool(false) => {
                 let message = format!(
-                    "'Additional items are not allowed ('+v.slice({n}).map($j).join(', ')+(v.length-{n}===1?' was unexpected)':' were unexpected)')"
+                    "'Additional items are not allowed ('+$unexpected(v.slice({n}).map($j))"
                 );
                 format!("if(v.length>{n}){{{}}}", fail(&at, &message))
             }

@@ -65,8 +65,7 @@ pub(super) fn emit(
     if let Some(key) = REFUSED.iter().find(|k| map.contains_key(**k)) {
         return Err(Unsupported::new(format!("{key} is not generated yet"), ptr));
     }
-    let id = if draft == Draft::Draft4 { "id" } else { "$id" };
-    if !ptr.is_empty() && map.get(id).is_some_and(Value::is_string) {
+    if !ptr.is_empty() && map.get(draft.id_keyword()).is_some_and(Value::is_string) {
         return Err(Unsupported::new("an embedded resource ($id)", ptr));
     }
     let fused = array_shape_fusion(map);

@@ -8,6 +8,23 @@ use serde_json::{Map, Value};
 use super::{Node, call, fail, plural, test};
 use crate::json::codegen::{Unsupported, escape, lit};
 
+/// The instance path of the member named by `k` (a name known only when the code runs).
+const MEMBER_PATH: &str = "p+'/'+$esc(k)";
+
+/// The instance path of the declared member `name`, escaped when generated.
+fn member_path(name: &str) -> String {
+    format!("p+{}", lit(&format!("/{}", escape(name))))
+}
+
+/// An `additionalProperties` schema or `false` makes the `additionalProperties` walk check
+/// `properties` and `patternProperties` too (the registry's validator fuses them there).
+fn walks_properties(map: &Map<String, Value>) -> bool {
+    matches!(
+        map.get("additionalProperties"),
+        Some(Value::Bool(false) | Value::Object(_))
+    )
+}
+
 /// Past this many names, a switch on a property name looks its index up in a hoisted `Map`
 /// (one hash lookup) instead of comparing the name with each case in turn.
 const INDEXED_SWITCH: usize = 8;
@@ -46,10 +63,7 @@ impl Node<'_, '_> {
 
     /// `properties` on its own (no `additionalProperties` schema or `false` beside it).
     pub(super) fn properties(&mut self, value: &Value) -> Result<(), Unsupported> {
-        if matches!(
-            self.map.get("additionalProperties"),
-            Some(Value::Bool(false) | Value::Object(_))
-        ) {
+        if walks_properties(self.map) {
             return Ok(());
         }
         let props = self.schema_map("properties", value)?;
@@ -63,6 +77,7 @@ impl Node<'_, '_> {
         for (i, name) in props.keys().enumerate() {
             let f = self.child(&format!("{}/{}", self.at("properties"), escape(name)));
             let key = lit(name);
+            let path = member_path(name);
             let _ = write!(
                 fast,
                 "if({}&&!{})return false;",
@@ -73,13 +88,8 @@ impl Node<'_, '_> {
                 declared,
                 "if({}){{{}}}",
                 present(&key),
-                call(
-                    f,
-                    &format!("v[{key}]"),
-                    &format!("p+{}", lit(&format!("/{}", escape(name))))
-                )
+                call(f, &format!("v[{key}]"), &path)
             );
-            let path = format!("p+{}", lit(&format!("/{}", escape(name))));
             let label = if indexed { i.to_string() } else { key };
             let _ = write!(cases, "case {label}:{}break;", call(f, "v[k]", &path));
         }
@@ -103,10 +113,7 @@ impl Node<'_, '_> {
 
     /// `patternProperties` on its own: each pattern, then each matching property.
     pub(super) fn pattern_properties(&mut self, value: &Value) -> Result<(), Unsupported> {
-        if matches!(
-            self.map.get("additionalProperties"),
-            Some(Value::Bool(false) | Value::Object(_))
-        ) {
+        if walks_properties(self.map) {
             return Ok(());
         }
         let patterns = self.schema_map("patternProperties", value)?;
@@ -121,7 +128,7 @@ impl Node<'_, '_> {
             let _ = write!(
                 code,
                 "for(const k in v){{if($own.call(v,k)&&v[k]!==undefined&&{r}.test(k)){{{}}}}}",
-                call(f, "v[k]", "p+'/'+$esc(k)")
+                call(f, "v[k]", MEMBER_PATH)
             );
         }
         self.push(&format!("if($o(v)){{{code}}}"));
@@ -164,12 +171,11 @@ impl Node<'_, '_> {
                 } else {
                     ""
                 };
-                let path = format!("p+{}", lit(&format!("/{}", escape(name))));
                 let label = if indexed { i.to_string() } else { lit(name) };
                 let _ = write!(
                     cases,
                     "case {label}:m=true;{found}{}break;",
-                    call(f, "x", &path)
+                    call(f, "x", &member_path(name))
                 );
             }
         }
@@ -185,7 +191,7 @@ impl Node<'_, '_> {
                 let _ = write!(
                     patterns,
                     "if({r}.test(k)){{m=true;{}}}",
-                    call(f, "x", "p+'/'+$esc(k)")
+                    call(f, "x", MEMBER_PATH)
                 );
             }
         }
@@ -193,10 +199,11 @@ impl Node<'_, '_> {
             "if(e===null)return false;(u||(u=[])).push(k);".to_owned()
         } else {
             let f = self.child(&at);
-            call(f, "x", "p+'/'+$esc(k)")
+            call(f, "x", MEMBER_PATH)
         };
         let report = if forbid {
-            let message = "'Additional properties are not allowed ('+u.map((n)=>\"'\"+n+\"'\").join(', ')+(u.length===1?' was unexpected)':' were unexpected)')";
+            let message =
+                "'Additional properties are not allowed ('+$unexpected(u.map((n)=>\"'\"+n+\"'\"))";
             format!("if(u!==null){{{}}}", fail(&at, message))
         } else {
             String::new()
@@ -283,12 +290,12 @@ impl Node<'_, '_> {
 
     pub(super) fn dependent_required(&mut self, value: &Value) -> Result<(), Unsupported> {
         let map = self.schema_map("dependentRequired", value)?;
+        let at = self.at("dependentRequired");
         let mut code = String::new();
         for (name, names) in map {
             let names = names
                 .as_array()
                 .ok_or_else(|| self.unsupported("dependentRequired", "not a list"))?;
-            let at = self.at("dependentRequired");
             let _ = write!(
                 code,
                 "if({}){{{}}}",
@@ -339,10 +346,7 @@ pub(super) fn required_in_properties(map: &Map<String, Value>) -> Option<&[Value
         .is_some_and(|p| p.len() < SMALL_PROPERTIES);
     (required.len() == 2
         && small
-        && !matches!(
-            map.get("additionalProperties"),
-            Some(Value::Bool(false) | Value::Object(_))
-        )
+        && !walks_properties(map)
         && !map.contains_key("patternProperties"))
     .then_some(required.as_slice())
 }
