@@ -15,8 +15,9 @@ const PERSON: &str = r#"{"type":"object","properties":{"name":{"type":"string","
 
 /// Runs `module` in Node on each datum: `[{valid, errors}]`.
 fn run_module(module: &str, data: &[Value]) -> Vec<Value> {
-    let dir = std::env::temp_dir().join(format!("registry-validator-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // A directory of its own: the two backends' tests run at once in this process.
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
     std::fs::write(dir.join("validator.mjs"), module).unwrap();
     let script = "import { isValid, validate } from './validator.mjs'\n\
         const data = JSON.parse(process.argv[2])\n\
@@ -27,7 +28,7 @@ fn run_module(module: &str, data: &[Value]) -> Vec<Value> {
         .arg(Value::from(data.to_vec()).to_string())
         .output()
         .expect("node runs");
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(temp);
     assert!(
         out.status.success(),
         "{}",

@@ -6,7 +6,8 @@
 //! then the compatibility and mode settings. Import puts the target in IMPORT mode, registers
 //! every version with its id and version, soft-deletes what was soft-deleted, applies the
 //! settings, and restores the global mode the source had. It is idempotent (a version the
-//! target already has with the same id is skipped) and resumable: progress is checkpointed
+//! target already has with the same id is skipped; only subjects the target had when the import
+//! started are looked at, so a version of a new subject costs one request) and resumable: progress is checkpointed
 //! beside the file (`FILE.import-state`) and a rerun continues from there.
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -534,6 +535,15 @@ async fn import_async(args: &ImportArgs) -> Result<(), (u8, String)> {
     )
     .await
     .map_err(|f| failed("setting IMPORT mode".into(), f))?;
+    // Subjects the target has before the import: a version of any other subject cannot be
+    // there yet (the target is in IMPORT mode, written by this import only), so only these
+    // need a look before each write.
+    let had: std::collections::HashSet<String> = serde_json::from_value(
+        api.get(&["subjects"], "deleted=true")
+            .await
+            .map_err(|f| failed("listing the target's subjects".into(), f))?,
+    )
+    .map_err(|e| (1, format!("listing the target's subjects: {e}")))?;
     let mut progress = Progress::new("import", schemas.len() as u64);
     progress.set(resume_from as u64);
     let (mut created, mut present) = (0usize, 0usize);
@@ -551,11 +561,12 @@ async fn import_async(args: &ImportArgs) -> Result<(), (u8, String)> {
     };
     for wave in super::import_plan::plan(&schemas, resume_from) {
         let runs = futures_util::stream::iter(wave.into_iter().map(|run| {
-            let (api, schemas) = (&api, &schemas);
+            let (api, schemas, had) = (&api, &schemas, &had);
             async move {
                 let mut outcome = Vec::with_capacity(run.len());
                 for i in run {
-                    match import_one(api, &schemas[i]).await {
+                    let s = &schemas[i];
+                    match import_one(api, s, had.contains(&s.subject)).await {
                         Ok(new) => outcome.push((i, new)),
                         Err(f) => return Err((outcome, i, f)),
                     }
@@ -665,8 +676,8 @@ async fn import_async(args: &ImportArgs) -> Result<(), (u8, String)> {
 }
 
 /// Registers one version with its id and version (and soft-deletes it if it was); `false`
-/// when the target already had it.
-async fn import_one(api: &Api, s: &SchemaLine) -> Result<bool, Failure> {
+/// when the target already had it. `look` when the target had the subject before the import.
+async fn import_one(api: &Api, s: &SchemaLine, look: bool) -> Result<bool, Failure> {
     let mut body = json!({
         "schema": s.schema,
         "references": s.references,
@@ -683,12 +694,15 @@ async fn import_one(api: &Api, s: &SchemaLine) -> Result<bool, Failure> {
         body["ruleSet"] = r.clone();
     }
     let version = s.version.to_string();
-    let existing = api
-        .get_optional(
+    let existing = if look {
+        api.get_optional(
             &["subjects", &s.subject, "versions", &version],
             "deleted=true",
         )
-        .await?;
+        .await?
+    } else {
+        None
+    };
     let created = match existing {
         Some(v) if v["id"].as_i64() == Some(s.id) => false,
         Some(v) => {

@@ -27,6 +27,7 @@ mod log_cursor;
 mod lookup;
 mod reads;
 mod register;
+mod register_one_call;
 mod schemas;
 mod search;
 mod settings;
@@ -186,10 +187,16 @@ impl Registry {
         })
         .await?;
         tx.commit().await?;
+        Ok(self.committed(change).await)
+    }
+
+    /// After `change` is committed: drops what it made stale from this origin's caches and
+    /// wakes the dispatcher; the keys dropped.
+    async fn committed(&self, change: &Change) -> Vec<CacheKey> {
         let stale = change.stale_keys();
         self.forget(&stale).await;
         self.wake.notify_one();
-        Ok(stale)
+        stale
     }
 
     /// Drops `keys` from this origin's caches (its own writes, and other origins' from the

@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use super::{Registry, SchemaInput, ServiceError, Written};
 use crate::store::{
-    Deleted, NewSchema, NewVersion, Settings, VersionRecord, VersionState, WriteTx,
+    Deleted, NewSchema, NewVersion, OneCallOutcome, Seen, Settings, VersionRecord, VersionState,
+    WriteTx,
 };
 
 /// Checks run outside the lock before the last attempt runs them under it.
@@ -71,8 +72,10 @@ pub struct Registered {
 }
 
 /// The subject's state a decision was made on.
-struct Snapshot {
+pub(super) struct Snapshot {
     live: Vec<VersionRecord>,
+    /// The settings read and the live versions, for the one-call write to confirm.
+    pub(super) seen: Seen,
     level: CompatibilityLevel,
     mode: Mode,
     /// The config fields in force (the subject's over its parent's); its `compatibility_group`
@@ -94,8 +97,16 @@ impl Snapshot {
         let mode = super::settings::mode_in_force(subject.mode.as_deref(), global.mode.as_deref());
         let fields = ConfigFields::from_stored(subject.config.as_deref())
             .over(&ConfigFields::from_stored(global.config.as_deref()));
+        let seen = Seen {
+            compatibility: subject.compatibility.clone(),
+            mode: subject.mode.clone(),
+            global_compatibility: global.compatibility.clone(),
+            global_mode: global.mode.clone(),
+            live: live.iter().map(|v| v.version).collect(),
+        };
         Self {
             live,
+            seen,
             level: registry.level_in_force(compatibility.map(String::as_str)),
             mode: mode.and_then(Mode::parse).unwrap_or_default(),
             config: fields,
@@ -372,8 +383,42 @@ impl Registry {
         terms: &SearchTerms,
         snapshot: Option<&Snapshot>,
     ) -> Result<Option<Written<Registered>>, ServiceError> {
-        let mut tx = self.db.run(|s| s.begin_write()).await?;
         let subject = input.subject.as_str();
+        if let Some(snapshot) = snapshot
+            && input.stamp.is_none()
+            && QualifiedSubject::parse(subject).is_default_context()
+        {
+            match self
+                .write_in_one_call(input, schema, terms, snapshot)
+                .await?
+            {
+                Some((OneCallOutcome::Written { row, version }, ts)) => {
+                    let written = Registered {
+                        id: row,
+                        guid: schema.fingerprint.guid(),
+                        version,
+                        schema_type: schema.schema_type,
+                        text: schema.text.clone(),
+                        references: schema.references.clone(),
+                        created: true,
+                        ts: Some(ts),
+                    };
+                    let mut change = Change::new(EventKind::Register, Some(subject));
+                    change.versions = vec![version];
+                    change.ids = vec![row];
+                    let stale = self.committed(&change).await;
+                    return Ok(Some(Written {
+                        value: written,
+                        stale,
+                    }));
+                }
+                Some((OneCallOutcome::Moved, _)) => return Ok(None),
+                Some((OneCallOutcome::Declined, _)) | None => {}
+            }
+        }
+        metrics::counter!("registry_registration_writes_total", "path" => "transaction")
+            .increment(1);
+        let mut tx = self.db.run(|s| s.begin_write()).await?;
         let subject_settings = tx.lock_subject(subject).await?;
         let global = tx.parent_settings(subject).await?;
         if let Some(snapshot) = snapshot {

@@ -15,6 +15,7 @@ mod contexts;
 mod database;
 mod encryption_keys;
 mod log;
+pub mod one_call;
 pub mod postgres;
 mod reads;
 pub mod records;
@@ -26,6 +27,7 @@ mod write;
 use async_trait::async_trait;
 
 pub use database::{Call, Database, Outage, calls_in_flight};
+pub use one_call::{OneCall, OneCallOutcome, Seen};
 pub use postgres::PostgresStore;
 pub use records::{
     ApiKeyRecord, AssociationKey, AssociationRecord, DekRecord, DekScope, Deleted, EdgeRecord,
@@ -376,6 +378,15 @@ pub trait Backend: Send + Sync {
 
     /// A write transaction (on SQLite, the one writer's turn).
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError>;
+
+    /// A registration in one round trip, where the backend has one (`None`: it has not; the
+    /// caller writes through [`Backend::begin_write`]).
+    async fn register_in_one_call(
+        &self,
+        _registration: &OneCall<'_>,
+    ) -> Result<Option<OneCallOutcome>, StoreError> {
+        Ok(None)
+    }
 
     /// Becomes the one dispatcher among the processes sharing this database, if none is: the
     /// returned guard holds the lease until dropped.

@@ -11,13 +11,16 @@ use sqlx::query::Query;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::adapter::{Arg, Dialect, Row, Sql, SqlBackend, SqlTransaction};
-use super::{Backend, DispatchLease, StoreError, WriteTx, sql};
+use super::{Backend, DispatchLease, OneCall, OneCallOutcome, StoreError, WriteTx, sql};
 
 /// PostgreSQL storage.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
 }
+
+/// How long a pooled connection may sit idle before it is pinged ahead of its next use.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 /// The advisory lock key of the dispatcher lease ("registry" in ASCII).
 const DISPATCH_LOCK: i64 = 0x7265_6769_7374_7279;
@@ -32,6 +35,18 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
+            // A connection in steady use is known to work: pinging it before every use (sqlx's
+            // default) would add a round trip to each statement outside a transaction. One
+            // that sat idle (the database may have restarted since) is pinged first.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_AFTER_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
@@ -208,6 +223,15 @@ impl Backend for PostgresStore {
 
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError> {
         Ok(Box::new(PgWrite(self.pool.begin().await?)))
+    }
+
+    async fn register_in_one_call(
+        &self,
+        registration: &OneCall<'_>,
+    ) -> Result<Option<OneCallOutcome>, StoreError> {
+        super::one_call::register_pg(&self.pool, registration)
+            .await
+            .map(Some)
     }
 
     /// A session advisory lock on a connection taken out of the pool, released when the
