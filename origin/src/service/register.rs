@@ -71,6 +71,22 @@ pub struct Registered {
     pub ts: Option<i64>,
 }
 
+impl Registered {
+    /// A version just written with `schema` under `id`.
+    fn new_version(schema: &Schema, id: i64, version: i32, ts: i64) -> Self {
+        Self {
+            id,
+            guid: schema.fingerprint.guid(),
+            version,
+            schema_type: schema.schema_type,
+            text: schema.text.clone(),
+            references: schema.references.clone(),
+            created: true,
+            ts: Some(ts),
+        }
+    }
+}
+
 /// The subject's state a decision was made on.
 pub(super) struct Snapshot {
     live: Vec<VersionRecord>,
@@ -393,16 +409,7 @@ impl Registry {
                 .await?
             {
                 Some((OneCallOutcome::Written { row, version }, ts)) => {
-                    let written = Registered {
-                        id: row,
-                        guid: schema.fingerprint.guid(),
-                        version,
-                        schema_type: schema.schema_type,
-                        text: schema.text.clone(),
-                        references: schema.references.clone(),
-                        created: true,
-                        ts: Some(ts),
-                    };
+                    let written = Registered::new_version(schema, row, version, ts);
                     let mut change = Change::new(EventKind::Register, Some(subject));
                     change.versions = vec![version];
                     change.ids = vec![row];
@@ -443,16 +450,7 @@ impl Registry {
         change.ids = vec![row];
         let stale = self.commit_change(tx, &change, &input.actor, None).await?;
         Ok(Some(Written {
-            value: Registered {
-                id,
-                guid: schema.fingerprint.guid(),
-                version,
-                schema_type: schema.schema_type,
-                text: schema.text.clone(),
-                references: schema.references.clone(),
-                created: true,
-                ts: Some(ts),
-            },
+            value: Registered::new_version(schema, id, version, ts),
             stale,
         }))
     }
