@@ -6,9 +6,10 @@
 //! then the compatibility and mode settings. Import puts the target in IMPORT mode, registers
 //! every version with its id and version, soft-deletes what was soft-deleted, applies the
 //! settings, and restores the global mode the source had. It is idempotent (a version the
-//! target already has with the same id is skipped; only subjects the target had when the import
-//! started are looked at, so a version of a new subject costs one request) and resumable: progress is checkpointed
-//! beside the file (`FILE.import-state`) and a rerun continues from there.
+//! target already has with the same id is skipped; only subjects the target had when the
+//! import started are looked at, so a version of a new subject costs one request) and
+//! resumable: progress is checkpointed beside the file (`FILE.import-state`) and a rerun
+//! continues from there.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -87,6 +87,14 @@ impl Registered {
     }
 }
 
+/// The change a registration of `version` with schema row `row` makes.
+fn registration(subject: &str, version: i32, row: i64) -> Change {
+    let mut change = Change::new(EventKind::Register, Some(subject));
+    change.versions = vec![version];
+    change.ids = vec![row];
+    change
+}
+
 /// The subject's state a decision was made on.
 pub(super) struct Snapshot {
     live: Vec<VersionRecord>,
@@ -410,10 +418,7 @@ impl Registry {
             {
                 Some((OneCallOutcome::Written { row, version }, ts)) => {
                     let written = Registered::new_version(schema, row, version, ts);
-                    let mut change = Change::new(EventKind::Register, Some(subject));
-                    change.versions = vec![version];
-                    change.ids = vec![row];
-                    let stale = self.committed(&change).await;
+                    let stale = self.committed(&registration(subject, version, row)).await;
                     return Ok(Some(Written {
                         value: written,
                         stale,
@@ -445,9 +450,7 @@ impl Registry {
             }
         }
         let (row, id, version, ts) = self.insert(&mut *tx, input, schema, terms).await?;
-        let mut change = Change::new(EventKind::Register, Some(subject));
-        change.versions = vec![version];
-        change.ids = vec![row];
+        let change = registration(subject, version, row);
         let stale = self.commit_change(tx, &change, &input.actor, None).await?;
         Ok(Some(Written {
             value: Registered::new_version(schema, id, version, ts),
