@@ -146,6 +146,55 @@ async fn concurrent_registrations(backend: Backend) {
 }
 both_backends!(concurrent_registrations);
 
+/// Many subjects register the same new content at the same instant, round after round: each
+/// answers 200 with the one id the content gets (two inserts of one content can meet on any of
+/// the schema row's unique indexes, and neither may fail for it).
+async fn same_new_content_at_once(backend: Backend) {
+    const SUBJECTS: usize = 12;
+    const ROUNDS: usize = 60;
+    let s = Arc::new(TestServer::start(backend).await);
+    for round in 0..ROUNDS {
+        let barrier = Arc::new(tokio::sync::Barrier::new(SUBJECTS));
+        let schema = json!({"schema": family_schema(round + 1)});
+        let tasks: Vec<_> = (0..SUBJECTS)
+            .map(|n| {
+                let (s, barrier, schema) = (Arc::clone(&s), Arc::clone(&barrier), schema.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    s.post(&format!("/subjects/same-{round}-{n}/versions"), &schema)
+                        .await
+                })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for t in tasks {
+            let (status, body) = t.await.expect("client task");
+            assert_eq!(status, 200, "round {round}: {body}");
+            ids.push(body["id"].as_i64().expect("an id"));
+        }
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            1,
+            "round {round}: one id per content, got {ids:?}"
+        );
+    }
+    let (orphan_schemas, dangling_versions, version_rows, _) =
+        orphan_counts(backend, &s.database_url).await;
+    assert_eq!(
+        (orphan_schemas, dangling_versions),
+        (0, 0),
+        "no orphan rows"
+    );
+    assert_eq!(version_rows, (SUBJECTS * ROUNDS) as i64);
+    Arc::try_unwrap(s)
+        .ok()
+        .expect("all clients done")
+        .stop()
+        .await;
+}
+both_backends!(same_new_content_at_once);
+
 /// Karapace's schemas for the REST-flow cases: a record whose one field has the named type.
 fn karapace_schema(name: &str) -> String {
     let ty = name.strip_prefix("schema_").expect("schema_<type>");

@@ -79,9 +79,11 @@ BEGIN
         END IF;
         INSERT INTO schemas (id, fingerprint, schema_type, schema_text, refs, guid)
             VALUES (candidate, p_fingerprint, p_schema_type, p_schema_text, p_refs, p_guid)
-            ON CONFLICT (fingerprint) DO NOTHING RETURNING id INTO o_id;
+            ON CONFLICT DO NOTHING RETURNING id INTO o_id;
         IF o_id IS NULL THEN
-            -- Another subject's registration inserted the same content and committed first.
+            -- Another subject's registration inserted the same content and committed first
+            -- (every unique index arbitrates: the guid's too, which a concurrent insert of the
+            -- same content can reach first), or a concurrent IMPORT took the id.
             SELECT id INTO o_id FROM schemas WHERE fingerprint = p_fingerprint;
             IF o_id IS NULL THEN
                 RAISE EXCEPTION 'declined' USING ERRCODE = 'RG002';

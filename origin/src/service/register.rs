@@ -598,13 +598,16 @@ async fn schema_row(
         text: &schema.text,
         references: &schema.references,
     };
-    match tx.insert_schema(&new).await? {
-        Some(id) => Ok(id),
-        // Another subject's registration inserted the same content and committed first.
-        None => tx
-            .schema_id(&fingerprint)
-            .await?
-            .ok_or_else(|| ServiceError::Internal("schema row vanished after a conflict".into())),
+    if let Some(id) = tx.insert_schema(&new).await? {
+        return Ok(id);
+    }
+    // Another subject's registration inserted the same content and committed first, or a
+    // concurrent IMPORT took the id.
+    match tx.schema_id(&fingerprint).await? {
+        Some(found) => Ok(found),
+        None => Err(ServiceError::IdConflict(format!(
+            "id {id} is already used by another schema"
+        ))),
     }
 }
 

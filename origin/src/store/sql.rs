@@ -195,9 +195,11 @@ pub const LOWEST_FREE_ID: &str = "SELECT MIN(c.id) FROM ( \
      WHERE c.id <= $2 \
      AND NOT EXISTS (SELECT 1 FROM schemas s WHERE s.id = c.id) \
      AND NOT EXISTS (SELECT 1 FROM retired_schema_ids r WHERE r.id = c.id)";
-/// Ids are always given: imported, or handed out by the dialect's `NEXT_SCHEMA_ID`.
+/// Ids are always given: imported, or handed out by the dialect's `NEXT_SCHEMA_ID`. Every
+/// unique index arbitrates: with the fingerprint's alone, two concurrent inserts of the same
+/// content can meet first on the guid's index, which would be an error rather than a conflict.
 pub const INSERT_SCHEMA: &str = "INSERT INTO schemas (id, fingerprint, schema_type, schema_text, refs, guid) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fingerprint) DO NOTHING RETURNING id";
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id";
 pub const INSERT_REFERENCE: &str = "INSERT INTO schema_references \
      (schema_id, name, ref_subject, ref_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
 pub const INSERT_VERSION: &str = "INSERT INTO subject_versions \
