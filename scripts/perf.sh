@@ -11,6 +11,8 @@
 #   --full       the plan's durations (12 min baseline, 30 min stress, 2 h soak), growth to 1M
 #                schemas, full criterion runs, and the multi-region scenario with two edges
 #   --schemas N  schemas seeded for the k6 scenarios (default 10000)
+#   --scale N    quick mode, with the growth going on to N schemas (registered through the API,
+#                as the growth before it): `--scale 1000000` is the million-schema run
 #   --edges      the multi-region scenario (two edges in workerd) in quick mode too
 #   --profile    also record the origin with perf during the cached-read run (top symbols)
 set -euo pipefail
@@ -21,10 +23,11 @@ cd "$(dirname "$0")/.."
 . scripts/lib/bench.sh
 export CARGO_TERM_COLOR=never
 
-mode=quick schemas=10000 edges=false profile=false
+mode=quick schemas=10000 edges=false profile=false scale=
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) mode=quick; shift ;;
+    --scale) mode=quick; scale=$2; shift 2 ;;
     --full) mode=full; edges=true; shift ;;
     --schemas) schemas=$2; shift 2 ;;
     --edges) edges=true; shift ;;
@@ -33,7 +36,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ "$mode" = quick ]; then
-  growth=(1000 "$schemas" 100000)
+  growth=(1000 "$schemas" 100000 $scale)
   scale_baseline=0.045 scale_stress=0.016 scale_soak=0.005 read_secs=4
   criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --noplot)
   bench_subjects=1000,10000

@@ -151,11 +151,13 @@ pub struct ServerConfig {
     /// Seconds between flushes of the read counters and warming rounds (0: never).
     #[arg(long, env = "WARM_INTERVAL_SECS", default_value_t = 300)]
     pub warm_interval_secs: u64,
-    #[arg(long, env = "WARM_SCHEMAS", default_value_t = 5_000)]
+    /// The most read schemas warming loads (within its byte and time budgets).
+    #[arg(long, env = "WARM_SCHEMAS", default_value_t = 50_000)]
     pub warm_schemas: usize,
     #[arg(long, env = "WARM_SUBJECTS", default_value_t = 500)]
     pub warm_subjects: usize,
-    #[arg(long, env = "WARM_BUDGET_MS", default_value_t = 3_000)]
+    /// How long one warming round may take (it runs beside the traffic, not before it).
+    #[arg(long, env = "WARM_BUDGET_MS", default_value_t = 10_000)]
     pub warm_budget_ms: u64,
     /// Days the event log (the audit timeline) is kept (0: forever).
     #[arg(long, env = "EVENT_RETENTION_DAYS", default_value_t = 90)]

@@ -193,8 +193,10 @@ pub fn upkeep_options(config: &ServerConfig) -> crate::upkeep::UpkeepOptions {
             schemas: config.warm_schemas,
             subjects: config.warm_subjects,
             time_budget: Duration::from_millis(config.warm_budget_ms),
-            // A quarter of the immutable responses' half of the cache.
-            byte_budget: usize::try_from((config.cache_max_mb << 20) / 8).unwrap_or(usize::MAX),
+            // Three quarters of the immutable responses' share of the cache (seven sixteenths),
+            // so reads after the restart still find room.
+            byte_budget: usize::try_from((config.cache_max_mb << 20) * 21 / 64)
+                .unwrap_or(usize::MAX),
         },
         warm_on_start: config.warm_on_start,
         warm_interval: (config.warm_interval_secs > 0)

@@ -2,10 +2,12 @@
 //! pruning the event log past its retention, and warming the response cache.
 //!
 //! Warming: reads of schemas by id are counted in memory ([`Registry::count_read`]) and flushed
-//! to the database every interval, where the most read few thousand are kept across restarts.
-//! At start-up and after each flush the cache gets the most read schemas and the latest
-//! version of the subjects changed most recently, within a time budget and a byte budget (a
-//! quarter of the immutable responses' share of the cache), without counting as traffic.
+//! to the database every interval (and on the way out), where the most read hundred thousand
+//! are kept across restarts. At start-up and after each flush the cache gets the most read
+//! schemas and the latest version of the subjects changed most recently, within a time budget
+//! and a byte budget (three quarters of the immutable responses' share of the cache, as the
+//! cache weighs entries), without counting as traffic: after a restart the cache holds what
+//! it held before, as far as it fits.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +17,7 @@ use registry_core::cache_key::CacheKey;
 use crate::service::{Registry, ServiceError};
 
 /// How many read counters the database keeps.
-const KEPT_COUNTERS: i64 = 10_000;
+const KEPT_COUNTERS: i64 = 100_000;
 /// How many of the most recent events say which subjects are active.
 const RECENT_EVENTS: i64 = 10_000;
 

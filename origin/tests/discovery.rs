@@ -116,8 +116,14 @@ async fn search_ranks_filters_and_follows_deletes(backend: Backend) {
         assert_eq!(status, 200, "{hostile}: {body}");
     }
 
-    // A new version is found; one hit per subject, its highest matching version.
+    // A new version is found; one hit per subject, its highest matching version. (The pages
+    // searched before are kept until a change: each of these is searched before it too.)
+    assert!(hits(&search(&s, "q=coupon").await).is_empty());
     s.register("sales.orders-value", "AVRO", ORDERS_V2).await;
+    assert_eq!(
+        hits(&search(&s, "q=order").await)[0],
+        ("sales.orders-value".into(), 2)
+    );
     assert_eq!(
         hits(&search(&s, "q=coupon").await),
         [("sales.orders-value".into(), 2)]
@@ -135,6 +141,10 @@ async fn search_ranks_filters_and_follows_deletes(backend: Backend) {
     assert_eq!(
         hits(&search(&s, "q=order%20placed").await),
         [("sales.orders-value".into(), 1)]
+    );
+    assert_eq!(
+        hits(&search(&s, "q=order").await)[0],
+        ("sales.orders-value".into(), 1)
     );
     assert_eq!(
         s.delete("/subjects/sales.orders-value/versions/2?permanent=true")
@@ -160,14 +170,18 @@ async fn versions_stored_before_the_index_are_indexed_at_start(backend: Backend)
     let s = TestServer::start(backend).await;
     s.register("sales.orders-value", "AVRO", ORDERS_V1).await;
     s.register("inventory.stock", "AVRO", STOCK).await;
+    s.register("billing.invoice-value", "JSON", INVOICE).await;
+    assert_eq!(s.delete("/subjects/billing.invoice-value").await.0, 200);
     exec(&s, "DELETE FROM search_docs").await;
     assert!(hits(&search(&s, "q=sku").await).is_empty());
-    assert_eq!(s.registry.index_missing().await.expect("index"), 2);
+    assert_eq!(s.registry.index_missing().await.expect("index"), 3);
     assert_eq!(s.registry.index_missing().await.expect("index"), 0);
     assert_eq!(
         hits(&search(&s, "q=sku").await),
         [("inventory.stock".into(), 1)]
     );
+    // A deleted version indexed late is indexed as deleted.
+    assert!(hits(&search(&s, "q=total").await).is_empty());
     s.stop().await;
 }
 both_backends!(versions_stored_before_the_index_are_indexed_at_start);

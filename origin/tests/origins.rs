@@ -52,6 +52,8 @@ async fn a_write_on_one_origin_is_read_on_the_other_at_once() {
     ] {
         assert_eq!(b.get(path).await.0, 200, "{path}");
     }
+    // And a search page.
+    assert_eq!(b.get("/search?q=another").await.1["total"], 0);
     a.register("shared-value", "AVRO", V2).await;
     let latest = until(&b, "/subjects/shared-value/versions/latest", |g| {
         g.1["version"] == 2
@@ -62,6 +64,7 @@ async fn a_write_on_one_origin_is_read_on_the_other_at_once() {
         g.1 == json!(["another-value", "shared-value"])
     })
     .await;
+    until(&b, "/search?q=another", |g| g.1["total"] == 1).await;
     a.put("/config", &json!({"compatibility": "FULL"})).await;
     let config = until(&b, "/config", |g| g.1["compatibilityLevel"] == "FULL").await;
     a.put("/mode", &json!({"mode": "READONLY"})).await;

@@ -173,7 +173,7 @@ impl ResponseCache {
     }
 
     /// Puts `key`'s response in the cache unless it is there, without counting a hit or a miss
-    /// (warming is not traffic); the bytes added (0 if it was cached).
+    /// (warming is not traffic); the bytes it weighs in the cache (0 if it was cached).
     pub async fn warm<F, Fut>(&self, key: CacheKey, make: F) -> Result<usize, ServiceError>
     where
         F: FnOnce() -> Fut,
@@ -184,7 +184,7 @@ impl ResponseCache {
             return Ok(0);
         }
         let body = Arc::new(make().await?);
-        let bytes = body.body.len();
+        let bytes = body.body.len() + body.etag.len() + ENTRY_OVERHEAD;
         if !key.is_immutable() {
             self.last_good.insert(key.clone(), body.clone()).await;
         }

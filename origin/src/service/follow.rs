@@ -62,7 +62,9 @@ async fn catch_up(registry: &Registry, cursor: &mut LogCursor) {
             .iter()
             .flat_map(|e| e.keys.iter().filter_map(|k| CacheKey::parse(k)))
             .collect();
-        registry.forget(&keys).await;
+        if !events.is_empty() {
+            registry.forget(&keys).await;
+        }
         let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
         cursor.advance(&seqs, Instant::now());
         if events.len() < BATCH as usize {

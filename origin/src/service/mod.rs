@@ -30,6 +30,7 @@ mod register;
 mod register_one_call;
 mod schemas;
 mod search;
+mod search_cache;
 mod settings;
 mod tags;
 mod validate;
@@ -132,6 +133,7 @@ pub struct Registry {
     pub cache: ResponseCache,
     pub keys: KeyCache,
     parsed: Cache<i64, Arc<Schema>>,
+    searches: search_cache::SearchCache,
     /// Short CPU jobs: parsing, search terms, validation.
     cpu: CpuPool,
     /// Compatibility checks, which may run to their budget: a pool of their own, so parsing
@@ -151,11 +153,15 @@ impl std::fmt::Debug for Registry {
 
 impl Registry {
     /// The caches share `options.cache_bytes`: three quarters for responses, an eighth for
-    /// parsed schemas (with their validators).
+    /// parsed schemas (with their validators), a thirty-second for search pages.
     pub fn new(db: Arc<Database>, options: RegistryOptions) -> Self {
         Self {
             cache: ResponseCache::new(options.cache_bytes, options.mutable_ttl),
             parsed: schemas::parsed_cache(options.cache_bytes / 8 + 1),
+            searches: search_cache::SearchCache::new(
+                options.cache_bytes / 32 + 1,
+                options.mutable_ttl,
+            ),
             cpu: CpuPool::per_core(options.cpu_wait),
             checks: CpuPool::per_core(options.cpu_wait),
             keys: KeyCache::new(),
@@ -203,6 +209,7 @@ impl Registry {
     /// event log).
     pub async fn forget(&self, keys: &[CacheKey]) {
         self.cache.invalidate(keys).await;
+        self.searches.changed();
         for key in keys {
             match key {
                 CacheKey::SchemaById(id) => self.parsed.invalidate(id).await,

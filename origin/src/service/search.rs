@@ -1,6 +1,8 @@
 //! Search (`GET /search`) over the index the registrations write, and catching the index up
 //! with versions stored before it existed.
 
+use std::sync::Arc;
+
 use registry_core::search::SearchTerms;
 
 use super::{Registry, ServiceError};
@@ -11,11 +13,17 @@ use crate::store::{NewVersion, SearchPage, SearchQuery};
 const INDEX_BATCH: i64 = 500;
 
 impl Registry {
-    pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, ServiceError> {
-        let started = std::time::Instant::now();
-        let page = self.db.run(|s| s.search(query)).await?;
-        metrics::histogram!("registry_search_seconds").record(started.elapsed().as_secs_f64());
-        Ok(page)
+    /// A page of hits, kept until the next change (see [`super::search_cache`]).
+    pub async fn search(&self, query: &SearchQuery) -> Result<Arc<SearchPage>, ServiceError> {
+        self.searches
+            .get_or(query, || async {
+                let started = std::time::Instant::now();
+                let page = self.db.run(|s| s.search(query)).await?;
+                metrics::histogram!("registry_search_seconds")
+                    .record(started.elapsed().as_secs_f64());
+                Ok(page)
+            })
+            .await
     }
 
     /// Indexes every version that has no search document yet; how many it indexed.
@@ -59,6 +67,7 @@ impl Registry {
                 tx.insert_search_doc(&row, &v.schema_type, terms).await?;
             }
             tx.commit().await?;
+            self.searches.changed();
             total += batch.len();
         }
     }

@@ -205,9 +205,11 @@ pub const INSERT_REFERENCE: &str = "INSERT INTO schema_references \
 pub const INSERT_VERSION: &str = "INSERT INTO subject_versions \
      (subject, version, schema_id, metadata, rule_set, created_ms, context_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// With its version's deleted flag (a version indexed after it was stored may be deleted).
 pub const INSERT_SEARCH_DOC: &str = "INSERT INTO search_docs \
-     (subject, version, schema_id, schema_type, subject_terms, names, tags, docs, body) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+     (subject, version, schema_id, schema_type, subject_terms, names, tags, docs, body, deleted) \
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, v.deleted FROM subject_versions v \
+     WHERE v.subject = $1 AND v.version = $2 ON CONFLICT DO NOTHING";
 pub const MARK_VERSION_DELETED: &str = "UPDATE subject_versions SET deleted = TRUE, \
      updated_ms = $3 WHERE subject = $1 AND version = $2 AND NOT deleted";
 pub const MARK_SUBJECT_DELETED: &str = "UPDATE subject_versions SET deleted = TRUE, \
@@ -268,15 +270,20 @@ pub fn set_subject_setting(setting: super::Setting) -> &'static str {
 pub fn search(from: &str, matches: &str, score: &str) -> String {
     // The score is taken in a materialised step of its own: SQLite allows its ranking
     // function only in a plain scan of the index, not beside a window function.
+    // The documents alone choose the page; only its hits are joined to their versions, for
+    // the id a named context gives the schema.
     format!(
         "WITH scored AS MATERIALIZED (\
-           SELECT d.subject, d.version, COALESCE(v.context_id, d.schema_id) AS schema_id, d.schema_type, d.tags, {score} AS score \
-           FROM {from} JOIN subject_versions v ON v.subject = d.subject AND v.version = d.version \
-           WHERE {matches} AND NOT v.deleted AND ($2 = '' OR d.schema_type = $2) \
+           SELECT d.subject, d.version, d.schema_id, d.schema_type, d.tags, {score} AS score \
+           FROM {from} \
+           WHERE {matches} AND NOT d.deleted AND ($2 = '' OR d.schema_type = $2) \
              AND d.subject LIKE $3 ESCAPE '\\' AND ($4 = '' OR (' ' || d.tags || ' ') LIKE $4 ESCAPE '\\')), \
-         hits AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY version DESC) AS rn FROM scored) \
-         SELECT subject, version, schema_id, schema_type, tags, score, COUNT(*) OVER () AS total \
-         FROM hits WHERE rn = 1 ORDER BY score DESC, subject LIMIT $5 OFFSET $6"
+         hits AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY version DESC) AS rn FROM scored), \
+         page AS (SELECT subject, version, schema_id, schema_type, tags, score, COUNT(*) OVER () AS total \
+           FROM hits WHERE rn = 1 ORDER BY score DESC, subject LIMIT $5 OFFSET $6) \
+         SELECT p.subject, p.version, COALESCE(v.context_id, p.schema_id) AS schema_id, p.schema_type, p.tags, p.score, p.total \
+         FROM page p JOIN subject_versions v ON v.subject = p.subject AND v.version = p.version \
+         ORDER BY p.score DESC, p.subject"
     )
 }
 
