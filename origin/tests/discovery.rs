@@ -146,6 +146,20 @@ async fn search_ranks_filters_and_follows_deletes(backend: Backend) {
         hits(&search(&s, "q=order").await)[0],
         ("sales.orders-value".into(), 1)
     );
+    // Listing without words too: the highest live version, its type and tags.
+    let listed = search(&s, "subjectPrefix=sales").await;
+    assert_eq!(
+        hits(&listed),
+        [("sales.orders-value".into(), 1)],
+        "{listed}"
+    );
+    assert_eq!(listed["results"][0]["schemaType"], "AVRO");
+    assert_eq!(listed["results"][0]["tags"], json!(["pii"]));
+    assert_eq!(
+        hits(&search(&s, "type=JSON").await),
+        [("billing.invoice-value".into(), 1)]
+    );
+    assert_eq!(search(&s, "type=PROTOBUF").await["total"], 0);
     assert_eq!(
         s.delete("/subjects/sales.orders-value/versions/2?permanent=true")
             .await

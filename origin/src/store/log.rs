@@ -106,10 +106,13 @@ impl<B: SqlBackend> SearchStore for B {
             Arg::Int(q.limit),
             Arg::Int(q.offset),
         ];
-        let rows: Vec<SearchRow> = self
-            .reader()
-            .fetch_all(B::Dialect::search_sql(!words.is_empty()), &args)
-            .await?;
+        let listing = words.is_empty() && q.schema_type.is_none() && q.tag.is_empty();
+        let statement = if listing {
+            sql::LISTING
+        } else {
+            B::Dialect::search_sql(!words.is_empty())
+        };
+        let rows: Vec<SearchRow> = self.reader().fetch_all(statement, &args).await?;
         Ok(SearchPage {
             total: rows.first().map_or(0, |r| r.total),
             hits: rows.into_iter().map(Into::into).collect(),

@@ -287,10 +287,27 @@ pub fn search(from: &str, matches: &str, score: &str) -> String {
     )
 }
 
-/// The search without words: every document passing the filters, by subject.
+/// The search without words (the parameters of [`search`], `$1` empty): every document passing
+/// the filters, by subject.
 pub fn search_all() -> String {
     search("search_docs d", "$1 = ''", "CAST(0 AS DOUBLE PRECISION)")
 }
+
+/// The listing: [`search_all`] when the only filter is the subject prefix (`$1`, `$2` and `$4`
+/// empty). It reads the versions rather than the documents (several times wider), and only the
+/// page's hits are joined to their schema row and document for their type and tags. With a type
+/// or tag filter the documents, which carry both, are the narrower path.
+pub const LISTING: &str = "WITH live AS MATERIALIZED (\
+       SELECT v.subject, v.version, v.schema_id, v.context_id FROM subject_versions v \
+       WHERE $1 = '' AND $2 = '' AND $4 = '' AND NOT v.deleted AND v.subject LIKE $3 ESCAPE '\\'), \
+     hits AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY version DESC) AS rn FROM live), \
+     page AS (SELECT subject, version, schema_id, context_id, COUNT(*) OVER () AS total \
+       FROM hits WHERE rn = 1 ORDER BY subject LIMIT $5 OFFSET $6) \
+     SELECT p.subject, p.version, COALESCE(p.context_id, p.schema_id) AS schema_id, s.schema_type, \
+       COALESCE(d.tags, '') AS tags, CAST(0 AS DOUBLE PRECISION) AS score, p.total \
+     FROM page p JOIN schemas s ON s.id = p.schema_id \
+     LEFT JOIN search_docs d ON d.subject = p.subject AND d.version = p.version \
+     ORDER BY p.subject";
 
 /// The `$4` pattern of [`search`] for a tag (`''` for none).
 pub fn tag_pattern(tag: &str) -> String {
