@@ -81,13 +81,16 @@ async fn listen(registry: &Registry) -> Option<sqlx::postgres::PgListener> {
     Some(listener)
 }
 
-/// The next notification (never, without a listener or once it is lost: polling goes on).
+/// The next notification (never, without a listener or once it is lost: polling goes on),
+/// with every other one already buffered: one read of the log answers them all.
 pub async fn next_notification(listener: &mut Option<sqlx::postgres::PgListener>) {
     match listener {
         Some(l) => {
             if l.recv().await.is_err() {
                 *listener = None;
+                return;
             }
+            while l.next_buffered().is_some() {}
         }
         None => std::future::pending().await,
     }
