@@ -136,49 +136,27 @@ mod tests {
         }
     }
 
+    /// The total of the page `cache` answers for `text`, counting in `searches` the searches
+    /// it made (each would answer `total`).
+    async fn total_of(cache: &SearchCache, text: &str, total: i64, searches: &AtomicU64) -> i64 {
+        let search = || {
+            searches.fetch_add(1, Ordering::Relaxed);
+            async move { Ok(page(total)) }
+        };
+        cache.get_or(&query(text), search).await.unwrap().total
+    }
+
     #[tokio::test]
     async fn a_page_is_searched_once_until_something_changes() {
         let cache = SearchCache::new(1 << 20, Duration::from_mins(1));
         let searches = AtomicU64::new(0);
-        let search = |total| {
-            searches.fetch_add(1, Ordering::Relaxed);
-            async move { Ok(page(total)) }
-        };
-        assert_eq!(
-            cache
-                .get_or(&query("order"), || search(1))
-                .await
-                .unwrap()
-                .total,
-            1
-        );
-        assert_eq!(
-            cache
-                .get_or(&query("order"), || search(2))
-                .await
-                .unwrap()
-                .total,
-            1
-        );
+        assert_eq!(total_of(&cache, "order", 1, &searches).await, 1);
+        assert_eq!(total_of(&cache, "order", 2, &searches).await, 1);
         // Another query is another page.
-        assert_eq!(
-            cache
-                .get_or(&query("refund"), || search(3))
-                .await
-                .unwrap()
-                .total,
-            3
-        );
+        assert_eq!(total_of(&cache, "refund", 3, &searches).await, 3);
         assert_eq!(searches.load(Ordering::Relaxed), 2);
         cache.changed();
-        assert_eq!(
-            cache
-                .get_or(&query("order"), || search(4))
-                .await
-                .unwrap()
-                .total,
-            4
-        );
+        assert_eq!(total_of(&cache, "order", 4, &searches).await, 4);
         assert_eq!(searches.load(Ordering::Relaxed), 3);
     }
 
