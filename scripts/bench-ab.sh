@@ -33,8 +33,7 @@ trap '[ -n "$pid" ] && stop_origin "$pid"; rm -rf "$work"' EXIT
 declare -A db key
 n=0
 for bin in "$a" "$b"; do
-  cli="$(dirname "$bin")/schema-registry"
-  [ -x "$cli" ] || cli=target/release/schema-registry
+  cli=$(cli_beside "$bin")
   n=$((n + 1))
   db[$bin]="sqlite://$work/db-$n.db"
   key[$bin]=$(DATABASE_URL="${db[$bin]}" "$cli" keys create --role admin 2>/dev/null)

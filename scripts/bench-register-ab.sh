@@ -34,8 +34,7 @@ echo "| binary | registrations | seconds | registrations/s | p50 ms | p99 ms | e
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for ((round = 0; round < rounds; round++)); do
   for bin in "$a" "$b"; do
-    cli="$(dirname "$bin")/schema-registry"
-    [ -x "$cli" ] || cli=target/release/schema-registry
+    cli=$(cli_beside "$bin")
     db=$(create_pg_database registry_register_ab)
     pid=$(start_origin "$bin" "$port" "$db" "$work/origin.log" AUTH_ENABLED=true RATE_LIMIT_READS_PER_SEC=0 RATE_LIMIT_WRITES_PER_SEC=0)
     wait_ready "http://127.0.0.1:$port" 60

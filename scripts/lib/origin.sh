@@ -19,6 +19,16 @@ start_origin() {
   echo $!
 }
 
+# cli_beside BINARY: the `schema-registry` CLI built with a server binary (else this tree's
+# release one). An older build cannot open a database a newer one migrated, so a database and
+# its keys are made by the CLI of the server that will use them.
+cli_beside() {
+  local cli
+  cli="$(dirname "$1")/schema-registry"
+  [ -x "$cli" ] || cli=target/release/schema-registry
+  echo "$cli"
+}
+
 stop_origin() {
   local pid=$1
   kill -TERM "$pid" 2>/dev/null || return 0
