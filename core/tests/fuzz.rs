@@ -49,6 +49,11 @@ fn name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A JSON object member's name: a name, or one that JSON Pointer escapes in an instance path.
+fn member() -> impl Strategy<Value = String> {
+    prop_oneof![4 => name(), 1 => Just("a/~b".to_owned())]
+}
+
 /// Any JSON value, small.
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -61,7 +66,7 @@ fn any_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
-            prop::collection::vec((name(), inner), 0..5)
+            prop::collection::vec((member(), inner), 0..5)
                 .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
         ]
     })
@@ -160,7 +165,7 @@ fn json_schema() -> impl Strategy<Value = Value> {
     ];
     let schema = leaf.prop_recursive(4, 48, 5, |inner| {
         prop_oneof![
-            prop::collection::vec((name(), inner.clone()), 0..4).prop_map(|props| {
+            prop::collection::vec((member(), inner.clone()), 0..4).prop_map(|props| {
                 let required: Vec<_> = props.iter().map(|(n, _)| n.clone()).collect();
                 json!({"type": "object", "properties": props.into_iter().collect::<Map<_, _>>(), "required": required})
             }),

@@ -2,7 +2,7 @@
 //! and `validate(value)` (every error, each `{instancePath, schemaPath, message}` as the
 //! registry's validator reports it) for drafts 4, 6, 7, 2019-09 and 2020-12.
 //!
-//! Each schema object becomes one function `(value, instancePath, errors)`; with `errors` null it
+//! Each schema object becomes one function `(value, parent, segment, errors)`; with `errors` null it
 //! answers at the first failure and builds no strings, which is `isValid`. Keywords run in the
 //! order the registry's validator runs them (its priorities, then the schema's order) and
 //! combine as it combines them (`properties` with `patternProperties` and
@@ -119,7 +119,10 @@ pub fn generate_as(
         out.push('\n');
     }
     for (id, body) in generator.functions.iter().enumerate() {
-        let _ = writeln!(out, "function f{id}(v,p,e){{let ok=true;{body}return ok}}");
+        let _ = writeln!(
+            out,
+            "function f{id}(v,b,s,e){{let ok=true,c,p;{body}return ok}}"
+        );
     }
     let (export, tail) = match form {
         Form::Module => ("export ", "export default { isValid, validate }"),
@@ -127,8 +130,8 @@ pub fn generate_as(
     };
     let _ = write!(
         out,
-        "{export}function isValid(value) {{ return f{root}(value, '', null) }}\n\
-         {export}function validate(value) {{ const errors = []; f{root}(value, '', errors); return errors }}\n\
+        "{export}function isValid(value) {{ return f{root}(value, null, undefined, null) }}\n\
+         {export}function validate(value) {{ const errors = []; f{root}(value, null, undefined, errors); return errors }}\n\
          {tail}\n"
     );
     Ok(out)

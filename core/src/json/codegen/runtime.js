@@ -1,6 +1,13 @@
 const $own = Object.prototype.hasOwnProperty
 const $o = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 const $esc = (k) => (k.indexOf('~') < 0 && k.indexOf('/') < 0 ? k : k.replace(/~/g, '~0').replace(/\//g, '~1'))
+// An instance path from its place: the parent's place ({b, s} or null at the root) and the
+// segment in it ('/' and an escaped name, an index, or undefined for the parent's instance).
+function $path(b, s) {
+  let p = s === undefined ? '' : typeof s === 'number' ? '/' + s : s
+  for (; b !== null; b = b.b) if (b.s !== undefined) p = (typeof b.s === 'number' ? '/' + b.s : b.s) + p
+  return p
+}
 // The shortest decimal digits of a non-negative number and the exponent of the first one.
 function $digits(a) {
   const t = a.toExponential()
@@ -40,12 +47,16 @@ function $n(x) {
 // the registry does except integers of 20 digits or more and numbers from 1e-6 to 1e-5; only a
 // text that may hold one is printed the slow way.
 function $j(v) {
+  if (typeof v === 'string') return $q(v)
   if (typeof v === 'number') return $n(v)
   const fast = JSON.stringify(v)
   if (typeof v !== 'object' || v === null || !$suspect.test(fast)) return fast
   return $slow(v)
 }
 const $suspect = /\d{20}|0\.00000\d/
+// A string as JSON: quoted as it is unless it holds a character JSON escapes.
+const $q = (t) => ($escaped.test(t) ? JSON.stringify(t) : '"' + t + '"')
+const $escaped = /[\u0000-\u001f"\\\ud800-\udfff]/
 function $slow(v) {
   if (typeof v === 'number') return $n(v)
   if (v === null || typeof v !== 'object') return JSON.stringify(v)

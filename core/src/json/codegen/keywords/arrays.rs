@@ -42,7 +42,7 @@ impl Node<'_, '_> {
         let f = self.child(&at);
         let each = format!(
             "for(let i={start};i<v.length;i++){{{}}}",
-            call(f, "v[i]", "p+'/'+i")
+            call(f, "v[i]", Some("i"))
         );
         if !fused {
             self.push(&format!("if(Array.isArray(v)){{{each}}}"));
@@ -79,7 +79,7 @@ impl Node<'_, '_> {
             let _ = write!(
                 code,
                 "if(v.length>{i}){{{}}}",
-                call(f, &format!("v[{i}]"), &format!("p+'/{i}'"))
+                call(f, &format!("v[{i}]"), Some(&i.to_string()))
             );
         }
         code
@@ -112,7 +112,7 @@ impl Node<'_, '_> {
                 let f = self.child(&at);
                 format!(
                     "for(let i={n};i<v.length;i++){{{}}}",
-                    call(f, "v[i]", "p+'/'+i")
+                    call(f, "v[i]", Some("i"))
                 )
             }
         };

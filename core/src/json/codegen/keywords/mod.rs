@@ -1,8 +1,12 @@
 //! One schema object's keywords as JavaScript, in the order and combinations the registry's
 //! validator (the `jsonschema` crate) evaluates them, with its messages and schema paths.
 //!
-//! Generated code sees `v` (the instance), `p` (its instance path, only built when errors are
-//! collected), `e` (the error array, or null for `isValid`) and `ok`.
+//! Generated code sees `v` (the instance), `b` and `s` (where the instance is: the parent's
+//! place, `{b, s}` or null at the root, and the instance's segment in it, `'/'` and an escaped
+//! name or an index, undefined for the parent's own instance), `e` (the error array, or null for
+//! `isValid`), `ok`, `c` (this instance's place, made for the first child called) and `p` (the
+//! instance path, built the first time an error needs it: see [`PATH`]). A valid member costs
+//! no string work even when errors are collected.
 
 use jsonschema::Draft;
 use serde_json::{Map, Value};
@@ -122,22 +126,31 @@ fn priority(keyword: &str) -> u8 {
     }
 }
 
+/// This schema's instance path, built once, and only when an error needs it.
+const PATH: &str = "(p??=$path(b,s))";
+
 /// Records one error (`message` is a JavaScript expression) or answers false at once.
 fn fail(schema_path: &str, message: &str) -> String {
     format!(
-        "if(e===null)return false;ok=false;e.push({{instancePath:p,schemaPath:{},message:{message}}});",
+        "if(e===null)return false;ok=false;e.push({{instancePath:{PATH},schemaPath:{},message:{message}}});",
         lit(schema_path)
     )
 }
 
-/// Validates `value` (an expression) at instance path `path` (an expression) with function `f`.
-fn call(f: usize, value: &str, path: &str) -> String {
-    format!("if(!f{f}({value},e===null?'':{path},e)){{if(e===null)return false;ok=false;}}")
+/// Validates `value` (an expression) with function `f`, at `segment` (an expression: `'/'` and
+/// an escaped name, or an index) below this instance, or at this instance's own path when
+/// `segment` is `None`.
+fn call(f: usize, value: &str, segment: Option<&str>) -> String {
+    let at = match segment {
+        Some(segment) => format!("e===null?null:(c??={{b,s}}),{segment}"),
+        None => "b,s".to_owned(),
+    };
+    format!("if(!f{f}({value},{at},e)){{if(e===null)return false;ok=false;}}")
 }
 
 /// Whether `value` is valid under function `f` (an expression; no errors are kept).
 fn test(f: usize, value: &str) -> String {
-    format!("f{f}({value},'',null)")
+    format!("f{f}({value},null,undefined,null)")
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -179,7 +192,7 @@ impl Node<'_, '_> {
     /// Applies function `f` to this schema's own instance, keeping its errors.
     fn apply(&mut self, f: usize) -> String {
         self.g.same_instance(self.id, f);
-        call(f, "v", "p")
+        call(f, "v", None)
     }
 
     /// Whether this schema's own instance is valid under function `f`.

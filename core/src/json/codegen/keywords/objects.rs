@@ -8,12 +8,12 @@ use serde_json::{Map, Value};
 use super::{Node, call, fail, plural, test};
 use crate::json::codegen::{Unsupported, escape, lit};
 
-/// The instance path of the member named by `k` (a name known only when the code runs).
-const MEMBER_PATH: &str = "p+'/'+$esc(k)";
+/// The path segment of the member named by `k` (a name known only when the code runs).
+const MEMBER: Option<&str> = Some("'/'+$esc(k)");
 
-/// The instance path of the declared member `name`, escaped when generated.
-fn member_path(name: &str) -> String {
-    format!("p+{}", lit(&format!("/{}", escape(name))))
+/// The path segment of the declared member `name`, escaped when generated.
+fn segment(name: &str) -> String {
+    lit(&format!("/{}", escape(name)))
 }
 
 /// An `additionalProperties` schema or `false` makes the `additionalProperties` walk check
@@ -77,7 +77,8 @@ impl Node<'_, '_> {
         for (i, name) in props.keys().enumerate() {
             let f = self.child(&format!("{}/{}", self.at("properties"), escape(name)));
             let key = lit(name);
-            let path = member_path(name);
+            let segment = segment(name);
+            let path = Some(segment.as_str());
             let _ = write!(
                 fast,
                 "if({}&&!{})return false;",
@@ -88,10 +89,10 @@ impl Node<'_, '_> {
                 declared,
                 "if({}){{{}}}",
                 present(&key),
-                call(f, &format!("v[{key}]"), &path)
+                call(f, &format!("v[{key}]"), path)
             );
-            let label = if indexed { i.to_string() } else { key };
-            let _ = write!(cases, "case {label}:{}break;", call(f, "v[k]", &path));
+            let label = if indexed { i.to_string() } else { key.clone() };
+            let _ = write!(cases, "case {label}:{}break;", call(f, "v[k]", path));
         }
         let on = self.switch_on(props.keys(), indexed);
         let members = format!(
@@ -128,7 +129,7 @@ impl Node<'_, '_> {
             let _ = write!(
                 code,
                 "for(const k in v){{if($own.call(v,k)&&v[k]!==undefined&&{r}.test(k)){{{}}}}}",
-                call(f, "v[k]", MEMBER_PATH)
+                call(f, "v[k]", MEMBER)
             );
         }
         self.push(&format!("if($o(v)){{{code}}}"));
@@ -175,7 +176,7 @@ impl Node<'_, '_> {
                 let _ = write!(
                     cases,
                     "case {label}:m=true;{found}{}break;",
-                    call(f, "x", &member_path(name))
+                    call(f, "x", Some(&segment(name)))
                 );
             }
         }
@@ -191,7 +192,7 @@ impl Node<'_, '_> {
                 let _ = write!(
                     patterns,
                     "if({r}.test(k)){{m=true;{}}}",
-                    call(f, "x", MEMBER_PATH)
+                    call(f, "x", MEMBER)
                 );
             }
         }
@@ -199,7 +200,7 @@ impl Node<'_, '_> {
             "if(e===null)return false;(u||(u=[])).push(k);".to_owned()
         } else {
             let f = self.child(&at);
-            call(f, "x", MEMBER_PATH)
+            call(f, "x", MEMBER)
         };
         let report = if forbid {
             let message =
@@ -245,7 +246,7 @@ impl Node<'_, '_> {
         let f = self.child(&at);
         self.push(&format!(
             "if($o(v)){{for(const k in v){{if($own.call(v,k)&&v[k]!==undefined){{{}}}}}}}",
-            call(f, "k", "p")
+            call(f, "k", None)
         ));
     }
 
