@@ -20,12 +20,10 @@ step "building the edge Worker"
 # (function names, about a fifth of the gzipped module). The host's release builds keep their
 # own settings: these apply to this cargo run only.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=s CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
-bindgen=$(command -v wasm-bindgen)
-wrapper=$(mktemp -d)/wasm-bindgen
-printf '#!/bin/sh\nexec %s --remove-name-section "$@"\n' "$bindgen" > "$wrapper"
-chmod +x "$wrapper"
-export WASM_BINDGEN_BIN=$wrapper
+tools=$(mktemp -d)
+bindgen_dropping_names "$tools"
+export WASM_BINDGEN_BIN=$tools/wasm-bindgen
 export ESBUILD_BIN=$PWD/edge/test/node_modules/.bin/esbuild
 (cd edge && worker-build --release)
-rm -rf "$(dirname "$wrapper")"
+rm -rf "$tools"
 ls -l edge/build/index.js edge/build/*.wasm | awk '{print $5, $9}'

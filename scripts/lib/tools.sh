@@ -26,6 +26,14 @@ ensure_cargo_tool() {
   cargo install "$crate" --version "$version" --force
 }
 
+# bindgen_dropping_names DIR: writes DIR/wasm-bindgen, the installed wasm-bindgen with
+# --remove-name-section (function names, about a fifth of a gzipped module), for the tools that
+# run wasm-bindgen themselves and have no option for it (worker-build, wasm-pack).
+bindgen_dropping_names() {
+  printf '#!/bin/sh\nexec %s --remove-name-section "$@"\n' "$(command -v wasm-bindgen)" > "$1/wasm-bindgen"
+  chmod +x "$1/wasm-bindgen"
+}
+
 # ensure_debian_packages COMMAND=PACKAGE...: apt-get installs the packages whose command is missing.
 ensure_debian_packages() {
   local missing=() pair

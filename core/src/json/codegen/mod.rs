@@ -131,7 +131,7 @@ pub fn generate_as(
     let _ = write!(
         out,
         "{export}function isValid(value) {{ return f{root}(value, null, undefined, null) }}\n\
-         {export}function validate(value) {{ const errors = []; f{root}(value, null, undefined, errors); return errors }}\n\
+         {export}function validate(value) {{ if (f{root}(value, null, undefined, null)) return []; const errors = []; f{root}(value, null, undefined, errors); return errors }}\n\
          {tail}\n"
     );
     Ok(out)

@@ -69,6 +69,7 @@ for (const [name, ok, bad] of [
 
 const cases = (v) => ({
   'valid, JS value': () => v.isValid(VALID),
+  'valid, JS value, all errors': () => v.validate(VALID),
   'invalid, JS value, all errors': () => v.validate(INVALID),
   'valid, JSON text': () => v.isValidJson(VALID_TEXT),
   'invalid, JSON text, all errors': () => v.validateJson(INVALID_TEXT),
@@ -80,12 +81,14 @@ const rows = [
   ['llm-schema-registry (wasm)', cases(oursWasm)],
   ['ajv 8 (compiled)', {
     'valid, JS value': () => ajvFast(VALID),
+    'valid, JS value, all errors': () => ajvAll(VALID),
     'invalid, JS value, all errors': () => ajvAll(INVALID),
     'valid, JSON text': () => ajvFast(JSON.parse(VALID_TEXT)),
     'invalid, JSON text, all errors': () => ajvAll(JSON.parse(INVALID_TEXT)),
   }],
   ['@cfworker/json-schema', {
     'valid, JS value': () => cf.validate(VALID),
+    'valid, JS value, all errors': () => cfAll.validate(VALID),
     'invalid, JS value, all errors': () => cfAll.validate(INVALID),
     'valid, JSON text': () => cf.validate(JSON.parse(VALID_TEXT)),
     'invalid, JSON text, all errors': () => cfAll.validate(JSON.parse(INVALID_TEXT)),
