@@ -67,8 +67,6 @@ pub trait Dialect {
     const SCHEMA_IDS_PAST: &'static str;
     /// Makes the next schema id exactly `$1 + 1` (after the allocator jumped to a free id).
     const SCHEMA_IDS_FROM: &'static str;
-    /// Run with every event (wakes other processes at commit).
-    const NOTIFY: Option<&'static str>;
     /// Events after `$1`, at most `$2`, of subject `$3` (or all), with `created_at` as text.
     const EVENTS: &'static str;
     /// When event `$1` was written, in Unix ms.
@@ -97,6 +95,9 @@ pub trait SqlBackend: Send + Sync {
 #[async_trait]
 pub trait SqlTransaction: Sql {
     type Dialect: Dialect;
+
+    /// An event was logged in this transaction: other processes are woken once it commits.
+    fn logged_event(&mut self) {}
 
     async fn commit(self) -> Result<(), StoreError>;
 }

@@ -15,6 +15,7 @@ mod contexts;
 mod database;
 mod encryption_keys;
 mod log;
+mod notifier;
 pub mod one_call;
 pub mod postgres;
 mod reads;

@@ -1,7 +1,8 @@
 //! A registration written in one round trip, where the backend has a stored function for it
-//! (PostgreSQL: `registry_register`, migration 0014). The step-by-step transaction takes about
-//! fifteen statements, each a round trip that costs both processes a wake-up; the function takes
-//! the lock, confirms the subject is as the caller's checks saw it, and writes the same rows.
+//! (PostgreSQL: `registry_register`, migrations 0014 and 0016). The step-by-step transaction
+//! takes about fifteen statements, each a round trip that costs both processes a wake-up; the
+//! function takes the lock, confirms the subject is as the caller's checks saw it, and writes the
+//! same rows (the notification of other processes follows the commit, from `notifier.rs`).
 //! It never refuses: what it does not handle (an IMPORT id in use, a version taken, ids past the
 //! top) it declines, and the caller runs the transaction, which gives the answer.
 

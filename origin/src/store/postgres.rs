@@ -1,5 +1,6 @@
 //! The PostgreSQL backend: its adapter, its dialect (a subject locked with `SELECT ... FOR
-//! UPDATE` on its row, ids from `schema_id_seq`, `NOTIFY` with every event, times from
+//! UPDATE` on its row, ids from `schema_id_seq`, `NOTIFY` after every commit that logged an
+//! event (`notifier.rs`), times from
 //! `TIMESTAMPTZ`, search with a GIN index over a weighted `tsvector`) and its connection.
 
 use std::sync::LazyLock;
@@ -11,12 +12,14 @@ use sqlx::query::Query;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::adapter::{Arg, Dialect, Row, Sql, SqlBackend, SqlTransaction};
+use super::notifier::Notifier;
 use super::{Backend, DispatchLease, OneCall, OneCallOutcome, StoreError, WriteTx, sql};
 
 /// PostgreSQL storage.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    notifier: Notifier,
 }
 
 /// How long a pooled connection may sit idle before it is pinged ahead of its next use.
@@ -50,7 +53,8 @@ impl PostgresStore {
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        let notifier = Notifier::start(pool.clone());
+        Ok(Self { pool, notifier })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -116,8 +120,8 @@ impl Sql for PgReader<'_> {
 }
 
 /// A write transaction: writers of different subjects run in parallel, each subject's row
-/// locked until commit.
-pub struct PgWrite(Transaction<'static, Postgres>);
+/// locked until commit. With an event logged, other processes are notified after the commit.
+pub struct PgWrite(Transaction<'static, Postgres>, Notifier, bool);
 
 #[async_trait]
 impl Sql for PgWrite {
@@ -151,8 +155,15 @@ impl Sql for PgWrite {
 impl SqlTransaction for PgWrite {
     type Dialect = Pg;
 
+    fn logged_event(&mut self) {
+        self.2 = true;
+    }
+
     async fn commit(self) -> Result<(), StoreError> {
         self.0.commit().await?;
+        if self.2 {
+            self.1.committed();
+        }
         Ok(())
     }
 }
@@ -167,8 +178,6 @@ impl Dialect for Pg {
     const SCHEMA_IDS_PAST: &'static str = "SELECT setval('schema_id_seq', \
          GREATEST($1, (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM schema_id_seq)))";
     const SCHEMA_IDS_FROM: &'static str = "SELECT setval('schema_id_seq', $1)";
-    /// Delivered at commit: wakes dispatchers and cache followers in other processes.
-    const NOTIFY: Option<&'static str> = Some("SELECT pg_notify('registry_events', '')");
     const EVENTS: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \
          to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at, \
          detail FROM events WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) \
@@ -222,16 +231,22 @@ impl Backend for PostgresStore {
     }
 
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError> {
-        Ok(Box::new(PgWrite(self.pool.begin().await?)))
+        Ok(Box::new(PgWrite(
+            self.pool.begin().await?,
+            self.notifier.clone(),
+            false,
+        )))
     }
 
     async fn register_in_one_call(
         &self,
         registration: &OneCall<'_>,
     ) -> Result<Option<OneCallOutcome>, StoreError> {
-        super::one_call::register_pg(&self.pool, registration)
-            .await
-            .map(Some)
+        let outcome = super::one_call::register_pg(&self.pool, registration).await?;
+        if matches!(outcome, OneCallOutcome::Written { .. }) {
+            self.notifier.committed();
+        }
+        Ok(Some(outcome))
     }
 
     /// A session advisory lock on a connection taken out of the pool, released when the

@@ -171,8 +171,6 @@ impl Dialect for Lite {
         "UPDATE schema_id_counter SET next_id = MAX(next_id, $1 + 1) RETURNING next_id";
     const SCHEMA_IDS_FROM: &'static str =
         "UPDATE schema_id_counter SET next_id = $1 + 1 RETURNING next_id";
-    /// One process owns the file: nobody else to wake.
-    const NOTIFY: Option<&'static str> = None;
     const EVENTS: &'static str = "SELECT seq, kind, subject, version, schema_id, keys, actor, \
          created_at, detail FROM events \
          WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR subject = $3) ORDER BY seq LIMIT $2";

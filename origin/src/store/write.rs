@@ -283,9 +283,7 @@ impl<T: SqlTransaction> WriteTx for T {
             Arg::OptText(event.detail.as_deref()),
         ];
         self.execute(sql::INSERT_EVENT, &args).await?;
-        if let Some(notify) = T::Dialect::NOTIFY {
-            self.execute(notify, &[]).await?;
-        }
+        self.logged_event();
         Ok(())
     }
 
