@@ -1,0 +1,4 @@
+-- One registration of a new subject through registry_register (pgbench script; the schema and
+-- its search terms vary with :n). Used by scripts/bench-register-sql.sh.
+\set n random(1, 9000000000000000)
+SELECT o_id, o_version FROM registry_register('bench-' || :n || '-value', NULL, NULL, NULL, NULL, '{}'::int[], md5(:n::text || 'x'), 'AVRO', '{"type":"record","name":"Prompt' || :n || '","namespace":"com.example.llm","fields":[{"name":"id","type":"string"},{"name":"text","type":"string"},{"name":"model","type":"string"},{"name":"tokens","type":"int"}]}', '[]', md5(:n::text), '{}'::text[], '{}'::text[], '{}'::int[], NULL, NULL, 2147483647, NULL, NULL, 1767225600000, 'bench ' || :n || ' value', 'Prompt' || :n || ' com.example.llm.Prompt id text model tokens', '', '', 'record Prompt id string text string model string tokens int', 'register', '[]', 'bench');
