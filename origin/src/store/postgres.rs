@@ -121,7 +121,11 @@ impl Sql for PgReader<'_> {
 
 /// A write transaction: writers of different subjects run in parallel, each subject's row
 /// locked until commit. With an event logged, other processes are notified after the commit.
-pub struct PgWrite(Transaction<'static, Postgres>, Notifier, bool);
+pub struct PgWrite {
+    tx: Transaction<'static, Postgres>,
+    notifier: Notifier,
+    logged_event: bool,
+}
 
 #[async_trait]
 impl Sql for PgWrite {
@@ -130,7 +134,7 @@ impl Sql for PgWrite {
         sql: &str,
         args: &[Arg<'_>],
     ) -> Result<Vec<R>, StoreError> {
-        decode(&bound(sql, args).fetch_all(&mut *self.0).await?)
+        decode(&bound(sql, args).fetch_all(&mut *self.tx).await?)
     }
 
     async fn fetch_optional<R: Row>(
@@ -138,14 +142,14 @@ impl Sql for PgWrite {
         sql: &str,
         args: &[Arg<'_>],
     ) -> Result<Option<R>, StoreError> {
-        let row = bound(sql, args).fetch_optional(&mut *self.0).await?;
+        let row = bound(sql, args).fetch_optional(&mut *self.tx).await?;
         row.map(|r| R::from_row(&r).map_err(StoreError::from))
             .transpose()
     }
 
     async fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64, StoreError> {
         Ok(bound(sql, args)
-            .execute(&mut *self.0)
+            .execute(&mut *self.tx)
             .await?
             .rows_affected())
     }
@@ -156,13 +160,13 @@ impl SqlTransaction for PgWrite {
     type Dialect = Pg;
 
     fn logged_event(&mut self) {
-        self.2 = true;
+        self.logged_event = true;
     }
 
     async fn commit(self) -> Result<(), StoreError> {
-        self.0.commit().await?;
-        if self.2 {
-            self.1.committed();
+        self.tx.commit().await?;
+        if self.logged_event {
+            self.notifier.committed();
         }
         Ok(())
     }
@@ -231,11 +235,11 @@ impl Backend for PostgresStore {
     }
 
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>, StoreError> {
-        Ok(Box::new(PgWrite(
-            self.pool.begin().await?,
-            self.notifier.clone(),
-            false,
-        )))
+        Ok(Box::new(PgWrite {
+            tx: self.pool.begin().await?,
+            notifier: self.notifier.clone(),
+            logged_event: false,
+        }))
     }
 
     async fn register_in_one_call(
