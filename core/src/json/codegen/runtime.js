@@ -4,10 +4,11 @@ const $esc = (k) => (k.indexOf('~') < 0 && k.indexOf('/') < 0 ? k : k.replace(/~
 // An instance path from its place: the parent's place ({b, s} or null at the root) and the
 // segment in it ('/' and an escaped name, an index, or undefined for the parent's instance).
 function $path(b, s) {
-  let p = s === undefined ? '' : typeof s === 'number' ? '/' + s : s
-  for (; b !== null; b = b.b) if (b.s !== undefined) p = (typeof b.s === 'number' ? '/' + b.s : b.s) + p
+  let p = $seg(s)
+  for (; b !== null; b = b.b) p = $seg(b.s) + p
   return p
 }
+const $seg = (s) => (s === undefined ? '' : typeof s === 'number' ? '/' + s : s)
 // The shortest decimal digits of a non-negative number and the exponent of the first one.
 function $digits(a) {
   const t = a.toExponential()
