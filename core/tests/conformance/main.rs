@@ -6,6 +6,7 @@
 mod avro_canonical;
 mod compat_cases;
 mod js_codegen;
+mod js_meta;
 #[path = "../common/js_runner.rs"]
 mod js_runner;
 mod json_suite;
@@ -51,6 +52,7 @@ fn main() {
     sets.push(avro_canonical::run());
     sets.extend(json_suite::run());
     sets.extend(js_codegen::run());
+    sets.extend(js_meta::run());
     sets.extend(compat_cases::run());
     sets.extend(protobuf_cases::run());
     sets.push(resolution::run());

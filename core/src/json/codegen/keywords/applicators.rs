@@ -1,5 +1,5 @@
-//! Keywords applying subschemas to the same instance: `$ref`, `allOf`, `anyOf`, `oneOf`,
-//! `if`/`then`/`else`.
+//! Keywords applying subschemas to the same instance: `$ref`, `$dynamicRef`, `$recursiveRef`,
+//! `allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`.
 
 use std::fmt::Write as _;
 
@@ -10,13 +10,37 @@ use crate::json::codegen::Unsupported;
 
 impl Node<'_, '_> {
     pub(super) fn reference(&mut self, value: &Value) -> Result<(), Unsupported> {
-        let reference = value
-            .as_str()
-            .ok_or_else(|| self.unsupported("$ref", "not a string"))?;
+        let reference = self.reference_text("$ref", value)?;
         let f = self.g.resolve(self.doc, reference, &self.at("$ref"))?;
         let code = self.apply(f);
         self.push(&code);
         Ok(())
+    }
+
+    pub(super) fn dynamic_reference(&mut self, value: &Value) -> Result<(), Unsupported> {
+        let reference = self.reference_text("$dynamicRef", value)?;
+        let f = self
+            .g
+            .resolve_dynamic(self.doc, reference, &self.at("$dynamicRef"))?;
+        let code = self.apply(f);
+        self.push(&code);
+        Ok(())
+    }
+
+    pub(super) fn recursive_reference(&mut self, value: &Value) -> Result<(), Unsupported> {
+        let reference = self.reference_text("$recursiveRef", value)?;
+        let f = self
+            .g
+            .resolve_recursive(self.doc, reference, &self.at("$recursiveRef"))?;
+        let code = self.apply(f);
+        self.push(&code);
+        Ok(())
+    }
+
+    fn reference_text<'v>(&self, keyword: &str, value: &'v Value) -> Result<&'v str, Unsupported> {
+        value
+            .as_str()
+            .ok_or_else(|| self.unsupported(keyword, "not a string"))
     }
 
     pub(super) fn all_of(&mut self, value: &Value) -> Result<(), Unsupported> {

@@ -20,16 +20,7 @@ use super::{Generator, Unsupported, escape, lit};
 use arrays::array_shape_fusion;
 
 /// Keywords whose meaning the generator cannot reproduce yet: the schema is refused.
-const REFUSED: [&str; 8] = [
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$recursiveRef",
-    "$recursiveAnchor",
-    "$anchor",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "$vocabulary",
-];
+const REFUSED: [&str; 2] = ["unevaluatedProperties", "unevaluatedItems"];
 
 pub(super) fn emit(
     g: &mut Generator<'_>,
@@ -122,6 +113,8 @@ fn priority(keyword: &str) -> u8 {
         "not" => 53,
         "if" => 54,
         "$ref" => 70,
+        "$recursiveRef" => 71,
+        "$dynamicRef" => 72,
         _ => 80,
     }
 }
@@ -214,6 +207,12 @@ impl Node<'_, '_> {
         let modern = matches!(self.draft, Draft::Draft201909 | Draft::Draft202012);
         match key {
             "$ref" => self.reference(value)?,
+            "$dynamicRef" if self.draft == Draft::Draft202012 => {
+                self.dynamic_reference(value)?;
+            }
+            "$recursiveRef" if self.draft == Draft::Draft201909 => {
+                self.recursive_reference(value)?;
+            }
             "type" => self.types(value)?,
             "enum" => self.enumeration(value)?,
             "const" if self.later() => self.constant(value),
