@@ -22,6 +22,8 @@ ensure_chromium
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
+# The npm package's slim build: the core without the Rust JSON Schema validator and Protobuf.
+cargo clippy -p llm-schema-registry-core -p llm-schema-registry-wasm --no-default-features -- -D warnings
 
 step "native tests (unit, conformance, CLI, HTTP API on SQLite and PostgreSQL, doc tests)"
 cargo test

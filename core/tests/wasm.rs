@@ -69,7 +69,7 @@ macro_rules! suite_files {
 
 #[wasm_bindgen_test]
 fn json_schema_suite_sample() {
-    use jsonschema::Draft;
+    use registry_core::json::Draft;
     let refs = registry_core::json::ReferenceSet::new();
     let mut set = SetResult::new("json-schema-test-suite sample (wasm32)");
     let files = suite_files!(

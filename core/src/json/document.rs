@@ -5,13 +5,18 @@
 //! system.
 
 use std::collections::HashMap;
+#[cfg(feature = "rust-validator")]
 use std::sync::Arc;
 
-use jsonschema::{Draft, Retrieve, Uri};
+#[cfg(feature = "rust-validator")]
+use jsonschema::{Retrieve, Uri};
 use serde_json::Value;
 
+use super::Draft;
 use crate::error::SchemaError;
+#[cfg(feature = "rust-validator")]
 use crate::format::DatumValidator;
+#[cfg(feature = "rust-validator")]
 use crate::issue::ValidationIssue;
 
 /// The draft of a schema without `$schema`: draft 7, as Confluent's and Karapace's registries
@@ -54,8 +59,10 @@ impl ReferenceSet {
     }
 }
 
+#[cfg(feature = "rust-validator")]
 struct InMemoryRetriever(Arc<ReferenceSet>);
 
+#[cfg(feature = "rust-validator")]
 impl Retrieve for InMemoryRetriever {
     fn retrieve(
         &self,
@@ -110,6 +117,7 @@ impl JsonSchemaDoc {
     }
 
     /// Compiles a validator (the schema itself is checked against its meta-schema).
+    #[cfg(feature = "rust-validator")]
     pub fn compile(
         &self,
         references: &ReferenceSet,
@@ -125,6 +133,7 @@ impl JsonSchemaDoc {
 }
 
 /// Compiles `schema` for `draft` (detected from `$schema` when `None`).
+#[cfg(feature = "rust-validator")]
 pub fn compile(
     schema: &Value,
     draft: Option<Draft>,
@@ -135,7 +144,13 @@ pub fn compile(
         .should_validate_formats(validate_formats)
         .with_retriever(InMemoryRetriever(Arc::new(references.clone())));
     if let Some(draft) = draft {
-        options = options.with_draft(draft);
+        options = options.with_draft(match draft {
+            Draft::Draft4 => jsonschema::Draft::Draft4,
+            Draft::Draft6 => jsonschema::Draft::Draft6,
+            Draft::Draft7 => jsonschema::Draft::Draft7,
+            Draft::Draft201909 => jsonschema::Draft::Draft201909,
+            Draft::Draft202012 => jsonschema::Draft::Draft202012,
+        });
     }
     options
         .build(schema)
@@ -149,16 +164,19 @@ pub fn compile(
 }
 
 /// A compiled JSON Schema validator.
+#[cfg(feature = "rust-validator")]
 pub struct JsonValidator {
     inner: jsonschema::Validator,
 }
 
+#[cfg(feature = "rust-validator")]
 impl std::fmt::Debug for JsonValidator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JsonValidator").finish_non_exhaustive()
     }
 }
 
+#[cfg(feature = "rust-validator")]
 impl DatumValidator for JsonValidator {
     fn is_valid(&self, instance: &Value) -> bool {
         self.inner.is_valid(instance)
@@ -176,7 +194,7 @@ impl DatumValidator for JsonValidator {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "rust-validator"))]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -8,11 +8,15 @@ pub mod canonical;
 pub mod codegen;
 pub mod compat;
 mod document;
+mod draft;
 mod terms;
 
 use std::sync::Arc;
 
-pub use document::{DEFAULT_DRAFT, JsonSchemaDoc, JsonValidator, ReferenceSet, compile};
+pub use document::{DEFAULT_DRAFT, JsonSchemaDoc, ReferenceSet};
+#[cfg(feature = "rust-validator")]
+pub use document::{JsonValidator, compile};
+pub use draft::Draft;
 
 use crate::budget::{Budget, Exceeded};
 use crate::error::SchemaError;
@@ -27,11 +31,14 @@ use crate::types::{ParseOptions, ResolvedReference, SchemaType};
 pub struct JsonFormat;
 
 /// A parsed JSON Schema: the document, the documents its `$ref`s may name, and its validator
-/// (compiled while parsing, which is what checks the schema against its meta-schema).
+/// (compiled while parsing, which is what checks the schema against its meta-schema). Without
+/// the `rust-validator` feature there is none, and the caller checks the schema against its
+/// meta-schema ([`codegen`] generates those validators in the build that has it).
 #[derive(Debug)]
 pub struct JsonModel {
     pub document: JsonSchemaDoc,
     pub references: ReferenceSet,
+    #[cfg(feature = "rust-validator")]
     validator: Arc<JsonValidator>,
 }
 
@@ -61,6 +68,7 @@ impl SchemaFormat for JsonFormat {
             })?;
             set.insert(r.reference.name.clone(), value);
         }
+        #[cfg(feature = "rust-validator")]
         let validator = Arc::new(document.compile(&set, false)?);
         // With `normalize`, the normalized schema is what is stored, as Confluent stores it.
         let (canonical, text) = if options.normalize {
@@ -78,6 +86,7 @@ impl SchemaFormat for JsonFormat {
         let model = JsonModel {
             document,
             references: set,
+            #[cfg(feature = "rust-validator")]
             validator,
         };
         Ok(ParsedText {
@@ -111,8 +120,17 @@ impl SchemaModel for JsonModel {
         SchemaType::Json
     }
 
+    #[cfg(feature = "rust-validator")]
     fn validator(&self) -> Result<Arc<dyn DatumValidator>, SchemaError> {
         Ok(self.validator.clone())
+    }
+
+    #[cfg(not(feature = "rust-validator"))]
+    fn validator(&self) -> Result<Arc<dyn DatumValidator>, SchemaError> {
+        Err(SchemaError::new(
+            "this build validates JSON Schema with generated JavaScript only",
+            "",
+        ))
     }
 
     fn incompatibilities_reading(

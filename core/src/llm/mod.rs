@@ -20,7 +20,7 @@ pub(crate) mod walk;
 
 pub use export::{Exported, Naming, Usage, export};
 pub use lint::{Diagnostic, lint};
-pub use output::{OutputReport, check_output};
+pub use output::{OutputReport, check_output, check_output_by};
 pub use profile::{PROFILES, Profile};
 pub use stream::StreamValidator;
 pub use transform::{Change, Transformed, transform};

@@ -44,11 +44,21 @@ pub struct OutputReport {
 /// `text` checked against `validator`: the first candidate that is valid, else the first that
 /// is JSON at all, else the first one's problem.
 pub fn check_output(text: &str, validator: &Validator) -> OutputReport {
+    check_output_by(text, |v| validator.is_valid(v), |v| validator.validate(v))
+}
+
+/// [`check_output`] with the schema's verdict and errors given as functions (where the
+/// validator is not in Rust: the npm package's slim build passes its generated JavaScript).
+pub fn check_output_by(
+    text: &str,
+    is_valid: impl Fn(&Value) -> bool,
+    validate: impl Fn(&Value) -> Vec<ValidationIssue>,
+) -> OutputReport {
     let found = candidates(text);
     let count = found.len();
     let chosen = found
         .iter()
-        .find(|c| c.value.as_ref().is_some_and(|v| validator.is_valid(v)))
+        .find(|c| c.value.as_ref().is_some_and(&is_valid))
         .or_else(|| found.iter().find(|c| c.value.is_some()))
         .or_else(|| found.first());
     let Some(chosen) = chosen else {
@@ -62,7 +72,7 @@ pub fn check_output(text: &str, validator: &Validator) -> OutputReport {
             .expect("a candidate has a value or a problem");
         return report(None, Vec::new(), at, Some(problem_text(problem)));
     };
-    let errors = validator.validate(value);
+    let errors = validate(value);
     let repair = (!errors.is_empty()).then(|| repair_text(&errors, count));
     report(Some(value.clone()), errors, at, repair)
 }

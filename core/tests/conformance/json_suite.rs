@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use jsonschema::Draft;
 use registry_core::format::DatumValidator;
+use registry_core::json::Draft;
 use registry_core::json::{ReferenceSet, compile};
 use serde_json::Value;
 

@@ -119,6 +119,22 @@ impl CompiledValidator {
     }
 }
 
+/// A model's raw output checked by JavaScript functions (the generated validator's): see
+/// `llm::check_output_by`.
+#[wasm_bindgen(js_name = checkOutputWith)]
+pub fn check_output_with(
+    text: &str,
+    is_valid: &js_sys::Function,
+    validate: &js_sys::Function,
+) -> String {
+    let call = |f: &js_sys::Function, json: &str| f.call1(&JsValue::NULL, &JsValue::from_str(json));
+    llm::check_output_by(
+        text,
+        |json| call(is_valid, json).is_ok_and(|v| v.as_bool() == Some(true)),
+        |json| call(validate, json).ok().and_then(|v| v.as_string()),
+    )
+}
+
 /// The diagnostics of a JSON Schema under an LLM provider's profile, as JSON text.
 #[wasm_bindgen(js_name = llmLint)]
 pub fn llm_lint(schema: &str, provider: &str) -> Result<String, JsValue> {

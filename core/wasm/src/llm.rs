@@ -76,6 +76,32 @@ pub fn check_output(validator: &Validator, text: &str) -> String {
     to_text(&llm::check_output(text, validator))
 }
 
+/// A model's raw output checked by a validator outside Rust, as JSON text: `is_valid` and
+/// `validate` take a candidate value's JSON text; `validate` returns its errors' JSON text
+/// (`[{instancePath, schemaPath, message}]`). A callback that fails counts as invalid.
+pub fn check_output_by(
+    text: &str,
+    is_valid: impl Fn(&str) -> bool,
+    validate: impl Fn(&str) -> Option<String>,
+) -> String {
+    let report = llm::check_output_by(
+        text,
+        |v| is_valid(&v.to_string()),
+        |v| {
+            validate(&v.to_string())
+                .and_then(|errors| serde_json::from_str(&errors).ok())
+                .unwrap_or_else(|| {
+                    vec![registry_core::ValidationIssue {
+                        instance_path: String::new(),
+                        schema_path: String::new(),
+                        message: "the validator failed on this value".into(),
+                    }]
+                })
+        },
+    );
+    to_text(&report)
+}
+
 /// A streaming validator for the JSON Schema `schema_text`.
 pub fn stream(schema_text: &str) -> Result<StreamValidator, BindingError> {
     let validator = crate::convert::compile(schema_text, "json", "")?;

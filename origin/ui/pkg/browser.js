@@ -1,13 +1,14 @@
-// Entry point for browsers (an ES module): fetches and instantiates the WebAssembly module
-// next to this file before the exports are used (top-level await).
+// Entry point for browsers, full build (`llm-schema-registry/full`): fetches and instantiates
+// the WebAssembly core with the registry's Rust JSON Schema validator and Protobuf, next to this
+// file, before the exports are used (top-level await).
 import init from './wasm/llm_schema_registry_wasm.js'
 import * as wasm from './wasm/llm_schema_registry_wasm.js'
-import { bind } from './core.js'
+import { makeApi } from './core.js'
 
 await init({ module_or_path: new URL('./wasm/llm_schema_registry_wasm_bg.wasm', import.meta.url) })
-bind(wasm)
+const api = makeApi(wasm, { build: 'full' })
 
-export {
+export const {
   Validator,
   ModuleValidator,
   loadValidator,
@@ -22,5 +23,6 @@ export {
   profiles,
   parseModelOutput,
   StreamValidator,
-} from './core.js'
+  build,
+} = api
 export { RegistryError } from './client.js'

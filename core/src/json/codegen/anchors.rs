@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use jsonschema::Draft;
+use crate::json::Draft;
 use serde_json::Value;
 
 use super::{Generator, Unsupported, escape};

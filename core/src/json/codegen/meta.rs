@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use jsonschema::Draft;
+use crate::json::Draft;
 use referencing::meta;
 use serde_json::Value;
 
@@ -15,45 +15,42 @@ use crate::json::ReferenceSet;
 
 /// The generated validator of `draft`'s meta-schema, packaged as `form`.
 pub fn meta_schema_validator(draft: Draft, form: Form) -> Result<String, Unsupported> {
-    let root = meta_schema_document(draft)
-        .ok_or_else(|| Unsupported::new("a draft without a bundled meta-schema", ""))?;
-    generate_as(root, Some(draft), &ReferenceSet::new(), form)
+    generate_as(
+        meta_schema_document(draft),
+        Some(draft),
+        &ReferenceSet::new(),
+        form,
+    )
 }
 
 /// The bundled meta-schema document whose `$id` (or `id`) is `uri`, fragment aside: a `$ref`
 /// to a draft's meta-schema resolves to it, as in the registry's validator.
 pub(super) fn bundled(uri: &str) -> Option<&'static Value> {
     let uri = uri.trim_end_matches('#');
-    [
-        Draft::Draft4,
-        Draft::Draft6,
-        Draft::Draft7,
-        Draft::Draft201909,
-        Draft::Draft202012,
-    ]
-    .into_iter()
-    .filter_map(documents)
-    .flat_map(|(root, vocabularies)| {
-        std::iter::once(root).chain(vocabularies.into_iter().map(|d| &**d))
-    })
-    .find(|document| {
-        ["$id", "id"].iter().any(|key| {
-            document
-                .get(*key)
-                .and_then(Value::as_str)
-                .is_some_and(|id| id.trim_end_matches('#') == uri)
+    Draft::ALL
+        .into_iter()
+        .map(documents)
+        .flat_map(|(root, vocabularies)| {
+            std::iter::once(root).chain(vocabularies.into_iter().map(|d| &**d))
         })
-    })
+        .find(|document| {
+            ["$id", "id"].iter().any(|key| {
+                document
+                    .get(*key)
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| id.trim_end_matches('#') == uri)
+            })
+        })
 }
 
 /// The meta-schema of `draft`, as the registry's validator bundles it.
-pub fn meta_schema_document(draft: Draft) -> Option<&'static Value> {
-    documents(draft).map(|(root, _)| root)
+pub fn meta_schema_document(draft: Draft) -> &'static Value {
+    documents(draft).0
 }
 
 /// The meta-schema of `draft` and the vocabulary meta-schemas it references.
-fn documents(draft: Draft) -> Option<(&'static Value, Vec<&'static Arc<Value>>)> {
-    Some(match draft {
+fn documents(draft: Draft) -> (&'static Value, Vec<&'static Arc<Value>>) {
+    match draft {
         Draft::Draft4 => (&**meta::DRAFT4, Vec::new()),
         Draft::Draft6 => (&**meta::DRAFT6, Vec::new()),
         Draft::Draft7 => (&**meta::DRAFT7, Vec::new()),
@@ -80,6 +77,5 @@ fn documents(draft: Draft) -> Option<(&'static Value, Vec<&'static Arc<Value>>)>
                 &*meta::DRAFT202012_CONTENT,
             ],
         ),
-        _ => return None,
-    })
+    }
 }

@@ -18,17 +18,19 @@
 
 mod anchors;
 mod keywords;
+#[cfg(feature = "rust-validator")]
 mod meta;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use jsonschema::Draft;
+use crate::json::Draft;
 use serde_json::Value;
 
 use super::{DEFAULT_DRAFT, ReferenceSet};
 pub(super) use crate::pointer::escape;
 use crate::routes::decode as percent_decode;
+#[cfg(feature = "rust-validator")]
 pub use meta::{meta_schema_document, meta_schema_validator};
 
 /// Why a schema has no generated validator.
@@ -147,10 +149,7 @@ pub fn generate_as(
 /// The draft a `$schema` URI names, as the registry's validator reads it (`None`: a custom
 /// meta-schema).
 fn draft_of(uri: &Value) -> Option<Draft> {
-    match Draft::from_schema_uri(uri.as_str()?) {
-        Draft::Unknown => None,
-        draft => Some(draft),
-    }
+    Draft::from_schema_uri(uri.as_str()?)
 }
 
 /// A document's own URI (`$id`, or `id` in draft 4), without its fragment.
@@ -302,9 +301,11 @@ impl Generator<'_> {
         let value = self
             .references
             .get(address)
-            .or_else(|| self.references.get(&resolved))
-            .or_else(|| meta::bundled(&resolved))
-            .ok_or_else(|| Unsupported::new(format!("an unresolved $ref {address}"), at))?;
+            .or_else(|| self.references.get(&resolved));
+        #[cfg(feature = "rust-validator")]
+        let value = value.or_else(|| meta::bundled(&resolved));
+        let value =
+            value.ok_or_else(|| Unsupported::new(format!("an unresolved $ref {address}"), at))?;
         let parent = self.documents[from].draft;
         let draft = match value.get("$schema") {
             None => parent,

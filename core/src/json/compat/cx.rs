@@ -8,7 +8,13 @@
 
 use std::collections::HashMap;
 
-use regex::Regex;
+// `regex` where the build links it anyway (the registry's validator uses it); `regex-lite`
+// in the npm package's slim build, which has no Unicode classes (`\p{..}` does not compile, and
+// matches nothing) but is a tenth of the size.
+#[cfg(feature = "rust-validator")]
+use regex::{Regex, RegexBuilder};
+#[cfg(not(feature = "rust-validator"))]
+use regex_lite::{Regex, RegexBuilder};
 use serde_json::Value;
 
 use crate::budget::{Budget, Exceeded};
@@ -135,7 +141,7 @@ impl<'b> Cx<'b> {
     /// pattern compiled once per check; a pattern that does not compile matches nothing.
     pub fn matches(&mut self, pattern: &str, property: &str) -> bool {
         let compiled = self.patterns.entry(pattern.to_owned()).or_insert_with(|| {
-            regex::RegexBuilder::new(&format!("^(?:{pattern})"))
+            RegexBuilder::new(&format!("^(?:{pattern})"))
                 .size_limit(PATTERN_SIZE_LIMIT)
                 .build()
                 .ok()

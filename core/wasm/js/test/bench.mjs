@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import Ajv from 'ajv'
 import { Validator as CfValidator } from '@cfworker/json-schema'
-import { ModuleValidator, Validator, generateModule, importSource } from 'llm-schema-registry'
+import { ModuleValidator, Validator, generateModule, importSource } from 'llm-schema-registry/full'
 import { TOOL_CALL, VALID, INVALID } from './fixtures.mjs'
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 1
@@ -133,14 +133,21 @@ for (const c of columns) {
 
 const pkg = new URL('../../pkg/', import.meta.url).pathname
 const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]))
-let raw = 0
-let gz = 0
-for (const f of files(pkg)) {
-  const bytes = readFileSync(f)
-  raw += bytes.length
-  gz += gzipSync(bytes, { level: 9 }).length
+const size = (list) => {
+  let raw = 0
+  let gz = 0
+  for (const f of list) {
+    const bytes = readFileSync(f)
+    raw += bytes.length
+    gz += gzipSync(bytes, { level: 9 }).length
+  }
+  return `${(raw / 1024).toFixed(0)} KiB raw, ${(gz / 1024).toFixed(0)} KiB gzipped`
 }
-const wasm = readFileSync(join(pkg, 'wasm/llm_schema_registry_wasm_bg.wasm'))
+const at = (...names) => names.map((n) => join(pkg, n))
+const shared = ['core.js', 'client.js', 'module.js']
+const inWasm = (dir) => files(join(pkg, dir))
+const slimLoads = [...at('browser.js', 'schema-check.js', ...shared), ...files(join(pkg, 'meta')), ...inWasm('wasm-slim')]
+const fullLoads = [...at('browser-full.js', ...shared), ...inWasm('wasm')]
 const moduleJs = readFileSync(join(new URL('../../pkg/', import.meta.url).pathname, 'module.js'))
 console.log(`\nA strict-CSP page loads module.js (${(moduleJs.length / 1024).toFixed(1)} KiB, ${(gzipSync(moduleJs, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped) and the schema's validator.mjs (${(moduleSource.length / 1024).toFixed(1)} KiB, ${(gzipSync(moduleSource, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped): no WebAssembly.`)
-console.log(`\nPackage size: ${(raw / 1024).toFixed(0)} KiB raw, ${(gz / 1024).toFixed(0)} KiB gzipped (of which the wasm module: ${(wasm.length / 1024).toFixed(0)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(0)} KiB gzipped)`)
+console.log(`\nWhat a page loads: the default entry (slim: JSON Schema as generated JavaScript, Avro, compatibility, fingerprints, LLM contracts) ${size(slimLoads)}, of which the wasm module ${size(at('wasm-slim/llm_schema_registry_wasm_bg.wasm'))} and the meta-schema validators ${size(files(join(pkg, 'meta')))}; llm-schema-registry/full (the Rust JSON Schema validator and Protobuf too) ${size(fullLoads)}, of which the wasm module ${size(at('wasm/llm_schema_registry_wasm_bg.wasm'))}. The whole package: ${size(files(pkg))}.`)

@@ -14,7 +14,7 @@ const PKG = new URL('../../pkg/', import.meta.url).pathname
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' }
 const PAGE = `<!doctype html><meta charset="utf-8"><title>llm-schema-registry in a page</title>
 <script type="module">
-  import { Validator, checkCompatibility, fingerprint, exportFor, parseModelOutput, StreamValidator } from '/pkg/browser.js'
+  import { Validator, checkCompatibility, fingerprint, exportFor, parseModelOutput, StreamValidator } from '/pkg/browser-full.js'
   const v = new Validator({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] })
   const avro = new Validator({ type: 'record', name: 'R', fields: [{ name: 's', type: 'string' }] }, { type: 'avro' })
   window.results = {
@@ -64,14 +64,57 @@ function serve(special) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
-// The page with the package's features.
-function servePage() {
+// The default (slim) entry point: JSON Schema as generated JavaScript, schemas checked with
+// the generated meta-schema validators, Avro in WebAssembly; Protobuf refused.
+const SLIM_PAGE = `<!doctype html><meta charset="utf-8"><title>llm-schema-registry, slim</title>
+<script type="module">
+  import { Validator, build, checkCompatibility, parseModelOutput } from '/pkg/browser.js'
+  const v = new Validator({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] })
+  const avro = new Validator({ type: 'record', name: 'R', fields: [{ name: 's', type: 'string' }] }, { type: 'avro' })
+  const code = (f) => { try { f(); return 'none' } catch (e) { return e.code } }
+  window.results = {
+    build: build(),
+    engine: v.engine,
+    bad: v.validate({ n: 'one' }),
+    avroBad: avro.validate({ s: 1 }),
+    compat: checkCompatibility({ type: 'integer' }, [{ type: 'number' }], 'BACKWARD', 'json').compatible,
+    output: parseModelOutput('The answer: {"n": "one"}', v),
+    invalidSchema: code(() => new Validator({ type: 12 })),
+    protobuf: code(() => new Validator('syntax = "proto3"; message M {}', { type: 'protobuf' })),
+  }
+  document.body.textContent = JSON.stringify(window.results)
+</script>`
+
+// A page with the package's features (`page`: the full build's, by default).
+function servePage(page = PAGE) {
   return serve(async (req, res) => {
     if (req.url !== '/') return false
-    res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
+    res.writeHead(200, { 'content-type': 'text/html' }).end(page)
     return true
   })
 }
+
+test('the slim build validates in headless Chromium', { timeout: 120_000 }, async () => {
+  const server = await servePage(SLIM_PAGE)
+  const browser = await launch()
+  try {
+    const { page, errors } = await open(browser, server)
+    const r = await page.evaluate(() => window.results)
+    assert.deepEqual(errors, [])
+    assert.equal(r.build, 'slim')
+    assert.equal(r.engine, 'js')
+    assert.deepEqual(r.bad.errors.map((e) => e.instancePath), ['/n'])
+    assert.equal(r.avroBad.errors[0].instancePath, '/s')
+    assert.equal(r.compat, false)
+    assert.equal(r.output.valid, false)
+    assert.match(r.output.repair, /at \/n/)
+    assert.equal(r.invalidSchema, 'INVALID_SCHEMA')
+    assert.equal(r.protobuf, 'UNSUPPORTED')
+  } finally {
+    await browser.close()
+    server.close()
+  }
+})
 
 test('the browser build validates in headless Chromium', { timeout: 120_000 }, async () => {
   const server = await servePage()

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { RegistryClient, RegistryError } from 'llm-schema-registry'
+import { RegistryClient, RegistryError } from 'llm-schema-registry/full'
 
 const base = process.env.REGISTRY_URL
 if (!base) throw new Error('REGISTRY_URL must name a running registry (scripts/test.sh starts one)')

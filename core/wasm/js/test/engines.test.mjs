@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DATA, remotes, walk } from './suite.mjs'
-import { RegistryClient, Validator, generateModule, importSource, loadValidator } from 'llm-schema-registry'
+import { RegistryClient, Validator, generateModule, importSource, loadValidator } from 'llm-schema-registry/full'
 import { loadValidator as loadWithoutWasm } from 'llm-schema-registry/module'
 
 const base = process.env.REGISTRY_URL

@@ -3,7 +3,7 @@
 // the tool-call schema. Prints a Markdown table with each row's ratio to the plain validator.
 //
 //   node core/wasm/js/test/llm-bench.mjs [--seconds 1]   (after scripts/build-npm.sh and npm ci here)
-import { Validator, parseModelOutput, StreamValidator } from 'llm-schema-registry'
+import { Validator, parseModelOutput, StreamValidator } from 'llm-schema-registry/full'
 import { TOOL_CALL, VALID, INVALID } from './fixtures.mjs'
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 1

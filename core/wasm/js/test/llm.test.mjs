@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { Validator, lint, transform, exportFor, profiles, parseModelOutput, StreamValidator } from 'llm-schema-registry'
+import { Validator, lint, transform, exportFor, profiles, parseModelOutput, StreamValidator } from 'llm-schema-registry/full'
 
 const data = (name) => JSON.parse(readFileSync(new URL(`../../../../tests/data/llm/${name}`, import.meta.url), 'utf8'))
 

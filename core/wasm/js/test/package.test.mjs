@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DATA, remotes, walk } from './suite.mjs'
-import { Validator, checkCompatibility, fingerprint } from 'llm-schema-registry'
+import { Validator, checkCompatibility, fingerprint } from 'llm-schema-registry/full'
 
 const json = (path) => JSON.parse(readFileSync(join(DATA, path), 'utf8'))
 

@@ -8,7 +8,7 @@
 //! instance path, built the first time an error needs it: see [`PATH`]). A valid member costs
 //! no string work even when errors are collected.
 
-use jsonschema::Draft;
+use crate::json::Draft;
 use serde_json::{Map, Value};
 
 mod applicators;

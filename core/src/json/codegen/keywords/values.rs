@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use jsonschema::Draft;
+use crate::json::Draft;
 use serde_json::Value;
 
 use super::{Node, fail, plural};
