@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f core/wasm/pkg/browser-full.js ] || scripts/build-npm.sh
 # SOURCE:COPY pairs.
-files=(browser-full.js:browser.js core.js:core.js module.js:module.js client.js:client.js
+files=(browser-full.js:browser.js full.js:full.js core.js:core.js module.js:module.js client.js:client.js
   wasm/llm_schema_registry_wasm.js:wasm/llm_schema_registry_wasm.js
   wasm/llm_schema_registry_wasm_bg.wasm:wasm/llm_schema_registry_wasm_bg.wasm)
 if [ "${1:-}" = --check ]; then

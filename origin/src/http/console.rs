@@ -42,6 +42,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../ui/pkg/browser.js"),
     ),
     (
+        "pkg/full.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../ui/pkg/full.js"),
+    ),
+    (
         "pkg/core.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../ui/pkg/core.js"),

@@ -146,8 +146,8 @@ const size = (list) => {
 const at = (...names) => names.map((n) => join(pkg, n))
 const shared = ['core.js', 'client.js', 'module.js']
 const inWasm = (dir) => files(join(pkg, dir))
-const slimLoads = [...at('browser.js', 'schema-check.js', ...shared), ...files(join(pkg, 'meta')), ...inWasm('wasm-slim')]
-const fullLoads = [...at('browser-full.js', ...shared), ...inWasm('wasm')]
+const slimLoads = [...at('browser.js', 'slim.js', 'schema-check.js', ...shared), ...files(join(pkg, 'meta')), ...inWasm('wasm-slim')]
+const fullLoads = [...at('browser-full.js', 'full.js', ...shared), ...inWasm('wasm')]
 const moduleJs = readFileSync(join(new URL('../../pkg/', import.meta.url).pathname, 'module.js'))
 console.log(`\nA strict-CSP page loads module.js (${(moduleJs.length / 1024).toFixed(1)} KiB, ${(gzipSync(moduleJs, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped) and the schema's validator.mjs (${(moduleSource.length / 1024).toFixed(1)} KiB, ${(gzipSync(moduleSource, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped): no WebAssembly.`)
 console.log(`\nWhat a page loads: the default entry (slim: JSON Schema as generated JavaScript, Avro, compatibility, fingerprints, LLM contracts) ${size(slimLoads)}, of which the wasm module ${size(at('wasm-slim/llm_schema_registry_wasm_bg.wasm'))} and the meta-schema validators ${size(files(join(pkg, 'meta')))}; llm-schema-registry/full (the Rust JSON Schema validator and Protobuf too) ${size(fullLoads)}, of which the wasm module ${size(at('wasm/llm_schema_registry_wasm_bg.wasm'))}. The whole package: ${size(files(pkg))}.`)

@@ -6,32 +6,34 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::{Node, fail};
-use crate::json::codegen::Unsupported;
+use crate::json::codegen::{Generator, Unsupported};
 
 impl Node<'_, '_> {
     pub(super) fn reference(&mut self, value: &Value) -> Result<(), Unsupported> {
-        let reference = self.reference_text("$ref", value)?;
-        let f = self.g.resolve(self.doc, reference, &self.at("$ref"))?;
-        let code = self.apply(f);
-        self.push(&code);
-        Ok(())
+        self.referenced("$ref", value, |g, doc, r, at| g.resolve(doc, r, at))
     }
 
     pub(super) fn dynamic_reference(&mut self, value: &Value) -> Result<(), Unsupported> {
-        let reference = self.reference_text("$dynamicRef", value)?;
-        let f = self
-            .g
-            .resolve_dynamic(self.doc, reference, &self.at("$dynamicRef"))?;
-        let code = self.apply(f);
-        self.push(&code);
-        Ok(())
+        self.referenced("$dynamicRef", value, |g, doc, r, at| {
+            g.resolve_dynamic(doc, r, at)
+        })
     }
 
     pub(super) fn recursive_reference(&mut self, value: &Value) -> Result<(), Unsupported> {
-        let reference = self.reference_text("$recursiveRef", value)?;
-        let f = self
-            .g
-            .resolve_recursive(self.doc, reference, &self.at("$recursiveRef"))?;
+        self.referenced("$recursiveRef", value, |g, doc, r, at| {
+            g.resolve_recursive(doc, r, at)
+        })
+    }
+
+    /// Applies the schema a reference keyword names (as `resolve` finds it) to this instance.
+    fn referenced(
+        &mut self,
+        keyword: &str,
+        value: &Value,
+        resolve: impl FnOnce(&mut Generator<'_>, usize, &str, &str) -> Result<usize, Unsupported>,
+    ) -> Result<(), Unsupported> {
+        let reference = self.reference_text(keyword, value)?;
+        let f = resolve(self.g, self.doc, reference, &self.at(keyword))?;
         let code = self.apply(f);
         self.push(&code);
         Ok(())
