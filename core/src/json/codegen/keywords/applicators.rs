@@ -8,21 +8,17 @@ use serde_json::Value;
 use super::{Node, fail};
 use crate::json::codegen::{Generator, Unsupported};
 
-impl Node<'_, '_> {
+impl<'a> Node<'_, 'a> {
     pub(super) fn reference(&mut self, value: &Value) -> Result<(), Unsupported> {
-        self.referenced("$ref", value, |g, doc, r, at| g.resolve(doc, r, at))
+        self.referenced("$ref", value, Generator::resolve)
     }
 
     pub(super) fn dynamic_reference(&mut self, value: &Value) -> Result<(), Unsupported> {
-        self.referenced("$dynamicRef", value, |g, doc, r, at| {
-            g.resolve_dynamic(doc, r, at)
-        })
+        self.referenced("$dynamicRef", value, Generator::resolve_dynamic)
     }
 
     pub(super) fn recursive_reference(&mut self, value: &Value) -> Result<(), Unsupported> {
-        self.referenced("$recursiveRef", value, |g, doc, r, at| {
-            g.resolve_recursive(doc, r, at)
-        })
+        self.referenced("$recursiveRef", value, Generator::resolve_recursive)
     }
 
     /// Applies the schema a reference keyword names (as `resolve` finds it) to this instance.
@@ -30,7 +26,7 @@ impl Node<'_, '_> {
         &mut self,
         keyword: &str,
         value: &Value,
-        resolve: impl FnOnce(&mut Generator<'_>, usize, &str, &str) -> Result<usize, Unsupported>,
+        resolve: impl FnOnce(&mut Generator<'a>, usize, &str, &str) -> Result<usize, Unsupported>,
     ) -> Result<(), Unsupported> {
         let reference = self.reference_text(keyword, value)?;
         let f = resolve(self.g, self.doc, reference, &self.at(keyword))?;
